@@ -1,0 +1,27 @@
+"""Finding and creating beneficiaries."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.beneficiaries.models import Beneficiary
+
+
+def get_or_create_by_phone(session: Session, phone: str) -> Beneficiary:
+    """Return her record, creating it on first contact (safe against concurrent webhooks)."""
+    found = session.scalar(select(Beneficiary).where(Beneficiary.phone == phone))
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            beneficiary = Beneficiary(phone=phone)
+            session.add(beneficiary)
+        return beneficiary
+    except IntegrityError:
+        return session.scalars(select(Beneficiary).where(Beneficiary.phone == phone)).one()
+
+
+def get_by_public_id(session: Session, public_id: str) -> Beneficiary | None:
+    return session.scalar(select(Beneficiary).where(Beneficiary.public_id == public_id))

@@ -1,0 +1,136 @@
+"""`minajliki`: the command line of the assistant."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import click
+import requests
+
+from bot import rasa_env
+from bot.messaging.models import CHANNELS, WHATSAPP
+from bot.settings import ConfigError, Settings
+from bot.simulator import inbound_form, post_signed
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env().validate()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def main() -> None:
+    """Min Ajliki Assistant."""
+
+
+@main.command("check-config")
+def check_config() -> None:
+    """Validate the settings from the environment."""
+    settings = _settings()
+    mode = "Twilio" if settings.twilio_enabled else "outbox mode (no Twilio account)"
+    broker = "Redis" if settings.redis_url else "embedded (SQLite)"
+    click.echo(f"configuration OK: {mode}, broker {broker}")
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database tables (Alembic)."""
+    from bot.db import make_engine
+    from bot.migrate import upgrade
+
+    engine = make_engine(_settings().database_url)
+    upgrade(engine)
+    engine.dispose()
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Train even if nothing changed.")
+def train(force: bool) -> None:
+    """Train the Rasa model when its config, domain or data changed."""
+    if not force and rasa_env.model_is_current():
+        click.echo("Rasa model is up to date")
+        return
+    if not rasa_env.rasa_executable().exists():
+        raise click.ClickException("the Rasa environment is missing: run `make setup`")
+    click.echo("training the Rasa model (a few minutes)…")
+    env = rasa_env.rasa_environment(Settings.from_env())
+    subprocess.run(rasa_env.train_command(), cwd=rasa_env.RASA_PROJECT, env=env, check=True)
+    rasa_env.FINGERPRINT_FILE.write_text(rasa_env.training_fingerprint() + "\n")
+
+
+@main.command("serve-rasa")
+def serve_rasa() -> None:
+    """Start the Rasa server on the trained model (replaces this process)."""
+    settings = _settings()
+    if not rasa_env.rasa_executable().exists():
+        raise click.ClickException("the Rasa environment is missing: run `make setup`")
+    command = rasa_env.run_command(settings)
+    os.chdir(rasa_env.RASA_PROJECT)
+    os.execve(command[0], command, rasa_env.rasa_environment(settings))
+
+
+@main.command()
+@click.option("--phone", default="+212600000001", show_default=True)
+@click.option("--channel", type=click.Choice(CHANNELS), default=WHATSAPP, show_default=True)
+@click.option("--url", default=None, help="The web app (default: MINAJLIKI_WEB_URL).")
+@click.option("--wait", default=20.0, show_default=True, help="Seconds to wait for replies.")
+def chat(phone: str, channel: str, url: str | None, wait: float) -> None:
+    """Chat with the bot from the terminal, through real signed webhooks."""
+    settings = _settings()
+    base = (url or settings.web_url).rstrip("/")
+    last_id = _latest_id(base, phone)
+    click.echo(f"Chatting as {phone} on {channel} with {base}. Ctrl-D to stop.")
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if not text.strip():
+            continue
+        form = inbound_form(phone, channel, text)
+        signed = (settings.public_url or base).rstrip("/") + "/webhooks/twilio/messages"
+        response = post_signed(
+            base + "/webhooks/twilio/messages", form, settings.webhook_auth_token, signed
+        )
+        if response.status_code != 200:
+            click.echo(f"! the app answered HTTP {response.status_code}", err=True)
+            continue
+        last_id = _print_replies(base, phone, last_id, wait)
+
+
+def _messages(base: str, phone: str, after: int) -> list[dict[str, object]]:
+    response = requests.get(
+        f"{base}/simulator/messages", params={"phone": phone, "after": after}, timeout=10
+    )
+    response.raise_for_status()
+    return list(response.json()["messages"])
+
+
+def _latest_id(base: str, phone: str) -> int:
+    try:
+        return max((int(m["id"]) for m in _messages(base, phone, 0)), default=0)  # type: ignore[call-overload]
+    except requests.RequestException as exc:
+        raise click.ClickException(f"the web app at {base} does not answer: {exc}") from exc
+
+
+def _print_replies(base: str, phone: str, last_id: int, wait: float) -> int:
+    """Print replies as they come; stop once they have paused for a moment."""
+    deadline = time.monotonic() + wait
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        for message in _messages(base, phone, last_id):
+            last_id = max(last_id, int(message["id"]))  # type: ignore[call-overload]
+            if message["direction"] == "out":
+                click.echo(f"🤖 {message['body']}\n")
+                quiet_since = time.monotonic()
+        if quiet_since is not None and time.monotonic() - quiet_since > 1.5:
+            break
+        time.sleep(0.3)
+    return last_id
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Rendering the bot's responses from the Babel catalogs in locales/."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from string import Formatter
+from typing import Any
+
+from babel.support import NullTranslations, Translations
+
+from bot.responses import parts
+from bot.settings import PROJECT_ROOT
+
+LOCALES_DIR = PROJECT_ROOT / "locales"
+LANGUAGES = ("fr", "ar", "ary", "ary_Latn")
+DEFAULT_LANGUAGE = "fr"
+
+
+class MissingCatalog(RuntimeError):
+    """A compiled catalog is missing: run `make locales`."""
+
+
+@lru_cache(maxsize=8)
+def translations(language: str) -> NullTranslations:
+    if language not in LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    mo = LOCALES_DIR / language / "LC_MESSAGES" / "messages.mo"
+    if not mo.exists():
+        raise MissingCatalog(f"{mo} is missing: run `make locales`")
+    return Translations.load(str(LOCALES_DIR), [language], domain="messages")
+
+
+def gettext(text: str, language: str) -> str:
+    return translations(language).ugettext(text)
+
+
+class _Lenient(Formatter):
+    """Leave unknown {placeholders} as they are rather than failing on a reply."""
+
+    def get_value(self, key: int | str, args: Any, kwargs: dict[str, Any]) -> Any:
+        if isinstance(key, str) and key not in kwargs:
+            return "{" + key + "}"
+        return super().get_value(key, args, kwargs)
+
+
+_formatter = _Lenient()
+
+
+def render(response: str, language: str, **values: Any) -> str | None:
+    """The text of `response` in `language`, or None for an unknown response."""
+    texts = parts(response)
+    if texts is None:
+        return None
+    rendered = [gettext(text, language) for text in texts]
+    return _formatter.format("\n\n".join(rendered), **values)

@@ -1,0 +1,93 @@
+"""Conversations and the messages in them, both directions, SMS and WhatsApp."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.beneficiaries.models import Beneficiary
+from bot.db import Base, utcnow
+
+SMS = "sms"
+WHATSAPP = "whatsapp"
+CHANNELS = (SMS, WHATSAPP)
+
+
+class Conversation(Base):
+    """Her thread with the programme on one channel."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("beneficiary_id", "channel"),)
+
+    STATUS_BOT = "bot"  # the bot answers
+    STATUS_HELD = "held"  # a counsellor holds it; the bot stays silent
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=STATUS_BOT)
+    # Opens WhatsApp's 24-hour free-text window.
+    last_inbound_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    beneficiary: Mapped[Beneficiary] = relationship()
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_pending_inbound", "beneficiary_id", "direction", "status", "id"),
+    )
+
+    INBOUND = "in"
+    OUTBOUND = "out"
+
+    # Inbound statuses
+    RECEIVED = "received"  # stored by the webhook, waiting for the worker
+    HANDLED = "handled"  # the worker gave it to the bot and stored the replies
+    # Outbound statuses (the last ones are Twilio's own words)
+    PENDING = "pending"  # stored, waiting to be sent
+    SUBMITTING = "submitting"  # a worker is calling Twilio right now
+    OUTBOX = "outbox"  # no Twilio account: kept for the simulator, never sent
+    QUEUED = "queued"
+    ACCEPTED = "accepted"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+    UNDELIVERED = "undelivered"
+    TWILIO_STATUSES = (
+        "accepted", "scheduled", "queued", "sending", "sent", "delivered", "read",
+        "receiving", "received", "undelivered", "failed", "canceled",
+    )  # fmt: skip
+    # Status callbacks may arrive out of order: a status never moves back down this list.
+    STATUS_RANK: dict[str, int] = {  # noqa: RUF012 (read-only table)
+        PENDING: 0, SUBMITTING: 1, ACCEPTED: 2, "scheduled": 2, QUEUED: 3, "sending": 4,
+        SENT: 5, FAILED: 6, UNDELIVERED: 6, "canceled": 6, DELIVERED: 7, READ: 8,
+    }  # fmt: skip
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(3))
+    channel: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text, default="")
+    # [{"url": ..., "content_type": ...}] as Twilio gives them (MediaUrlN, MediaContentTypeN).
+    media: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[int | None]
+    error_message: Mapped[str | None] = mapped_column(String(255))
+    language: Mapped[str | None] = mapped_column(String(16))
+    # Outbound only: the inbound message it answers and the Rasa response it renders.
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    conversation: Mapped[Conversation] = relationship()
+    beneficiary: Mapped[Beneficiary] = relationship()

@@ -1,0 +1,168 @@
+"""Storing messages: inbound once per Twilio SID, replies, and delivery statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.beneficiaries.models import Beneficiary
+from bot.beneficiaries.services import get_or_create_by_phone
+from bot.db import utcnow
+from bot.messaging.models import Conversation, Message
+from bot.phones import split_address
+
+MAX_BODY = 4096  # Twilio caps bodies at 1,600 characters; anything longer is not Twilio's.
+
+
+def clean_text(text: str, limit: int = MAX_BODY) -> str:
+    """Drop NUL characters (PostgreSQL refuses them) and cap the length."""
+    return text.replace("\x00", "")[:limit]
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """What the messaging webhook tells us, already parsed."""
+
+    sid: str
+    from_address: str
+    to_address: str
+    body: str = ""
+    media: list[dict[str, Any]] = field(default_factory=list)
+    profile_name: str | None = None
+
+
+def get_or_create_conversation(
+    session: Session, beneficiary: Beneficiary, channel: str
+) -> Conversation:
+    query = select(Conversation).where(
+        Conversation.beneficiary_id == beneficiary.id, Conversation.channel == channel
+    )
+    found = session.scalar(query)
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            conversation = Conversation(beneficiary=beneficiary, channel=channel)
+            session.add(conversation)
+        return conversation
+    except IntegrityError:
+        return session.scalars(query).one()
+
+
+def store_inbound(session: Session, inbound: InboundMessage) -> tuple[Message, bool]:
+    """Store an inbound message once; return (message, created). Commits."""
+    existing = find_by_sid(session, inbound.sid)
+    if existing is not None:
+        return existing, False
+    channel, phone = split_address(inbound.from_address)
+    beneficiary = get_or_create_by_phone(session, phone)
+    if inbound.profile_name:
+        beneficiary.profile_name = clean_text(inbound.profile_name, 120)
+    conversation = get_or_create_conversation(session, beneficiary, channel)
+    conversation.last_inbound_at = utcnow()
+    message = Message(
+        conversation=conversation,
+        beneficiary=beneficiary,
+        direction=Message.INBOUND,
+        channel=channel,
+        body=clean_text(inbound.body),
+        media=inbound.media,
+        twilio_sid=inbound.sid,
+        status=Message.RECEIVED,
+    )
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        # Twilio retried while the first request was being stored.
+        session.rollback()
+        found = find_by_sid(session, inbound.sid)
+        if found is None:
+            raise
+        return found, False
+    session.commit()
+    return message, True
+
+
+def find_by_sid(session: Session, sid: str) -> Message | None:
+    return session.scalar(select(Message).where(Message.twilio_sid == sid))
+
+
+def record_status(
+    session: Session, sid: str, status: str, error_code: int | None, error_message: str | None
+) -> bool:
+    """Apply a status callback; return False when the SID is unknown. Commits."""
+    message = find_by_sid(session, sid)
+    if message is None or message.direction != Message.OUTBOUND:
+        return False
+    rank = Message.STATUS_RANK
+    if rank.get(status, -1) >= rank.get(message.status, -1):
+        message.status = status
+    if error_code is not None:
+        message.error_code = error_code
+        message.error_message = clean_text(error_message or "", 255) or None
+    session.commit()
+    return True
+
+
+def add_reply(session: Session, inbound: Message, body: str, media_url: str | None) -> Message:
+    """Store one bot reply to `inbound`, waiting to be sent (caller commits)."""
+    reply = Message(
+        conversation_id=inbound.conversation_id,
+        beneficiary_id=inbound.beneficiary_id,
+        direction=Message.OUTBOUND,
+        channel=inbound.channel,
+        body=clean_text(body),
+        media=[{"url": media_url}] if media_url else [],
+        status=Message.PENDING,
+        language=inbound.language,
+        reply_to_id=inbound.id,
+    )
+    session.add(reply)
+    return reply
+
+
+def next_pending_inbound(session: Session, beneficiary_id: int) -> Message | None:
+    return session.scalars(
+        select(Message)
+        .where(
+            Message.beneficiary_id == beneficiary_id,
+            Message.direction == Message.INBOUND,
+            Message.status == Message.RECEIVED,
+        )
+        .order_by(Message.id)
+        .limit(1)
+    ).first()
+
+
+def pending_outbound(session: Session, beneficiary_id: int) -> list[Message]:
+    return list(
+        session.scalars(
+            select(Message)
+            .where(
+                Message.beneficiary_id == beneficiary_id,
+                Message.direction == Message.OUTBOUND,
+                Message.status == Message.PENDING,
+            )
+            .order_by(Message.id)
+        )
+    )
+
+
+def recent_messages(
+    session: Session, phone: str, after_id: int = 0, limit: int = 100
+) -> list[Message]:
+    """Both directions for one number, oldest first (the simulator's view)."""
+    return list(
+        session.scalars(
+            select(Message)
+            .join(Beneficiary, Message.beneficiary_id == Beneficiary.id)
+            .where(Beneficiary.phone == phone, Message.id > after_id)
+            .order_by(Message.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,64 @@
+"""Celery tasks for messages: thin, they take ids and reload rows."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import Task, shared_task
+from sqlalchemy import and_, or_, select
+
+from bot.db import session_scope, utcnow
+from bot.messaging.models import Message
+from bot.messaging.processing import drain
+from bot.rasa_client import RasaUnavailable
+from bot.runtime import get_runtime
+
+log = logging.getLogger(__name__)
+
+STALLED_AFTER = timedelta(seconds=60)
+
+
+def backoff(retries: int) -> float:
+    """1, 2, 4 … seconds, capped at a minute: outages delay replies, never drop them."""
+    return float(min(2**retries, 60))
+
+
+@shared_task(name="messaging.process_beneficiary", bind=True, max_retries=None)
+def process_beneficiary(self: Task, beneficiary_id: int) -> None:
+    """Handle her queued messages; retried until Rasa and Twilio have taken them."""
+    runtime = get_runtime()
+    with session_scope(runtime.sessions) as session:
+        try:
+            result = drain(session, beneficiary_id, runtime.rasa, runtime.sender)
+        except RasaUnavailable as exc:
+            log.warning("bot unavailable, retrying beneficiary %s: %s", beneficiary_id, exc)
+            raise self.retry(countdown=backoff(self.request.retries)) from None
+    if result.busy:
+        # Another worker is on her messages; look again shortly for any it missed.
+        raise self.retry(countdown=0.5)
+    if result.send_retry:
+        raise self.retry(countdown=backoff(self.request.retries))
+
+
+@shared_task(name="messaging.sweep")
+def sweep() -> int:
+    """Requeue beneficiaries whose messages wait too long (lost task, outage)."""
+    runtime = get_runtime()
+    cutoff = utcnow() - STALLED_AFTER
+    with session_scope(runtime.sessions) as session:
+        ids = session.scalars(
+            select(Message.beneficiary_id)
+            .where(
+                Message.updated_at < cutoff,
+                or_(
+                    and_(Message.direction == Message.INBOUND, Message.status == Message.RECEIVED),
+                    and_(Message.direction == Message.OUTBOUND, Message.status == Message.PENDING),
+                ),
+            )
+            .distinct()
+            .limit(1000)
+        ).all()
+    for beneficiary_id in ids:
+        process_beneficiary.delay(beneficiary_id)
+    return len(ids)

@@ -1,0 +1,6 @@
+"""One place that imports every model, so metadata and Alembic see all tables."""
+
+
+def import_all_models() -> None:
+    from bot.beneficiaries import models as _beneficiaries  # noqa: F401
+    from bot.messaging import models as _messaging  # noqa: F401

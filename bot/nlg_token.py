@@ -1,0 +1,12 @@
+"""The token Rasa sends to the NLG endpoint, derived from SECRET_KEY."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from bot.settings import Settings
+
+
+def nlg_token(settings: Settings) -> str:
+    return hmac.new(settings.secret_key.encode(), b"rasa-nlg", hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,51 @@
+"""What a process needs at run time, built once from settings (tests swap it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import make_engine, make_session_factory
+from bot.messaging.senders import Sender, make_sender
+from bot.rasa_client import RasaClient
+from bot.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return make_session_factory(self.engine)
+
+    @cached_property
+    def rasa(self) -> RasaClient:
+        return RasaClient(self.settings.rasa_url, timeout=self.settings.rasa_timeout_seconds)
+
+    @cached_property
+    def sender(self) -> Sender:
+        return make_sender(self.settings)
+
+
+_current: Runtime | None = None
+
+
+def get_runtime() -> Runtime:
+    """The process's runtime, made from the environment on first use."""
+    global _current
+    if _current is None:
+        _current = Runtime(Settings.from_env().validate())
+    return _current
+
+
+def set_runtime(runtime: Runtime | None) -> None:
+    global _current
+    _current = runtime

@@ -1,0 +1,139 @@
+"""Settings read from the environment (ARCHITECTURE's contract variables).
+
+Nothing is read at import time: call `Settings.from_env()` where the process starts,
+then `validate()` so a bad configuration stops the process with a clear message.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration the app can run with."""
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'minajliki.sqlite'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=_default_database_url)
+    redis_url: str | None = None
+    rasa_url: str = "http://127.0.0.1:5005"
+    actions_url: str = "http://127.0.0.1:5055/webhook"
+    public_url: str | None = None
+    secret_key: str = "dev-only-secret-change-me"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_sms_from: str | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_api_base_url: str | None = None
+    # Not in the contract: where the embedded broker keeps its queue (SQLite file).
+    embedded_broker_url: str = field(
+        default_factory=lambda: f"sqla+sqlite:///{INSTANCE_DIR / 'broker.sqlite'}"
+    )
+    # Signing key the simulator uses when no Twilio account is configured.
+    simulator_auth_token: str = "simulator-auth-token"
+    rasa_timeout_seconds: float = 30.0
+    # Where Rasa reaches this app's /nlg (defaults to 127.0.0.1 and $PORT).
+    web_url: str = "http://127.0.0.1:5000"
+    # Rasa's tracker store; default: the app's PostgreSQL, or its own SQLite file.
+    tracker_store_url: str | None = None
+    env: str = "development"
+
+    ENV_NAMES: ClassVar[dict[str, str]] = {
+        "database_url": "DATABASE_URL",
+        "redis_url": "REDIS_URL",
+        "rasa_url": "RASA_URL",
+        "actions_url": "ACTIONS_URL",
+        "public_url": "PUBLIC_URL",
+        "secret_key": "SECRET_KEY",
+        "twilio_account_sid": "TWILIO_ACCOUNT_SID",
+        "twilio_auth_token": "TWILIO_AUTH_TOKEN",
+        "twilio_sms_from": "TWILIO_SMS_FROM",
+        "twilio_whatsapp_from": "TWILIO_WHATSAPP_FROM",
+        "twilio_api_base_url": "TWILIO_API_BASE_URL",
+        "embedded_broker_url": "MINAJLIKI_EMBEDDED_BROKER_URL",
+        "simulator_auth_token": "MINAJLIKI_SIMULATOR_TOKEN",
+        "rasa_timeout_seconds": "MINAJLIKI_RASA_TIMEOUT",
+        "env": "MINAJLIKI_ENV",
+        "web_url": "MINAJLIKI_WEB_URL",
+        "tracker_store_url": "MINAJLIKI_TRACKER_STORE_URL",
+    }
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from `environ` (default: os.environ); empty values count as unset."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = environ.get(cls.ENV_NAMES.get(f.name, ""), "").strip()
+            if raw:
+                values[f.name] = float(raw) if f.name == "rasa_timeout_seconds" else raw
+        if "web_url" not in values and environ.get("PORT", "").strip().isdigit():
+            values["web_url"] = f"http://127.0.0.1:{environ['PORT'].strip()}"
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_overrides(self, **overrides: object) -> Settings:
+        return replace(self, **overrides)  # type: ignore[arg-type]
+
+    # -- derived values -------------------------------------------------------------
+
+    @property
+    def twilio_enabled(self) -> bool:
+        """True when replies go to Twilio; otherwise the app runs in outbox mode."""
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def webhook_auth_token(self) -> str:
+        """The key Twilio (or the simulator) signs webhooks with."""
+        return self.twilio_auth_token or self.simulator_auth_token
+
+    @property
+    def broker_url(self) -> str:
+        return self.redis_url or self.embedded_broker_url
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    def validate(self) -> Settings:
+        """Raise ConfigError listing every problem, so one start shows them all."""
+        problems: list[str] = []
+        for name in ("database_url", "rasa_url", "actions_url"):
+            if "://" not in getattr(self, name):
+                problems.append(
+                    f"{self.ENV_NAMES[name]} must be a URL, got {getattr(self, name)!r}"
+                )
+        for name in ("redis_url", "public_url", "twilio_api_base_url"):
+            value = getattr(self, name)
+            if value and not urlsplit(value).scheme:
+                problems.append(f"{self.ENV_NAMES[name]} must be a URL, got {value!r}")
+        if self.redis_url and urlsplit(self.redis_url).scheme not in ("redis", "rediss"):
+            problems.append("REDIS_URL must start with redis:// or rediss://")
+        if bool(self.twilio_account_sid) != bool(self.twilio_auth_token):
+            problems.append("set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither")
+        if self.twilio_account_sid and not self.twilio_account_sid.startswith("AC"):
+            problems.append("TWILIO_ACCOUNT_SID must start with 'AC'")
+        if self.twilio_enabled:
+            if not (self.twilio_sms_from or self.twilio_whatsapp_from):
+                problems.append("set TWILIO_SMS_FROM and/or TWILIO_WHATSAPP_FROM to send")
+            if not self.public_url:
+                problems.append("PUBLIC_URL is required with Twilio (signatures and callbacks)")
+        if self.twilio_whatsapp_from and not self.twilio_whatsapp_from.startswith("whatsapp:"):
+            problems.append("TWILIO_WHATSAPP_FROM must look like 'whatsapp:+14155238886'")
+        if self.is_production and self.secret_key == Settings.secret_key:
+            problems.append("SECRET_KEY must be set in production")
+        if problems:
+            raise ConfigError("Invalid configuration:\n  - " + "\n  - ".join(problems))
+        return self

@@ -1,0 +1,62 @@
+"""The Rasa project and the app agree: intents, responses, actions, menus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.responses import RESPONSES
+from rasa_project.actions.menus import MAIN, MENUS, resolve
+
+RASA = Path(__file__).resolve().parents[2] / "rasa_project"
+CONTRACT_INTENTS = {
+    "greet", "goodbye", "thank", "register", "ask_program_info", "ask_trainings",
+    "confirm_attendance", "cancel_attendance", "orientation_job", "orientation_business",
+    "request_human", "opt_out", "opt_in", "change_language", "delete_my_data", "help",
+    "affirm", "deny", "inform", "out_of_scope",
+}  # fmt: skip
+CONTRACT_ENTITIES = {"city", "person_name", "age", "education_level"}
+
+
+def domain() -> dict:  # type: ignore[type-arg]
+    merged: dict = {"intents": [], "entities": [], "responses": {}, "actions": []}  # type: ignore[type-arg]
+    for path in sorted((RASA / "domain").glob("*.yml")):
+        part = yaml.safe_load(path.read_text()) or {}
+        for key in ("intents", "entities", "actions"):
+            merged[key] += part.get(key, [])
+        merged["responses"].update(part.get("responses", {}))
+    return merged
+
+
+def test_domain_has_every_contract_intent_and_entity() -> None:
+    assert CONTRACT_INTENTS <= set(domain()["intents"])
+    assert CONTRACT_ENTITIES <= set(domain()["entities"])
+
+
+def test_domain_responses_are_exactly_the_ones_the_nlg_renders() -> None:
+    assert set(domain()["responses"]) == set(RESPONSES)
+
+
+def test_every_variety_has_training_data_for_every_contract_intent() -> None:
+    for variety in ("fr", "ar", "ary", "ary_Latn"):
+        data = yaml.safe_load((RASA / "data" / "nlu" / f"{variety}.yml").read_text())
+        intents = {item["intent"] for item in data["nlu"] if "intent" in item}
+        assert CONTRACT_INTENTS <= intents, f"{variety} lacks {CONTRACT_INTENTS - intents}"
+
+
+def test_rules_use_only_declared_actions() -> None:
+    d = domain()
+    declared = set(d["responses"]) | set(d["actions"])
+    for path in (RASA / "data" / "rules").glob("*.yml"):
+        for rule in yaml.safe_load(path.read_text())["rules"]:
+            for step in rule["steps"]:
+                if "action" in step:
+                    assert step["action"] in declared, (path.name, step["action"])
+
+
+def test_main_menu_digits() -> None:
+    assert resolve(MAIN, "3") is not None and resolve(MAIN, "3").response == "utter_program_info"  # type: ignore[union-attr]
+    assert resolve(MAIN, "9") is None
+    assert resolve(None, "1") == MENUS[MAIN][1]
+    assert resolve(MAIN, "x") is None

@@ -1,0 +1,62 @@
+"""Flask app factory: Twilio webhooks, the Rasa NLG endpoint, health and the simulator."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+
+Enqueue = Callable[[int], None]
+
+
+def _celery_enqueue(settings: Settings) -> Enqueue:
+    from bot.celery_app import create_celery
+    from bot.messaging.tasks import process_beneficiary
+
+    create_celery(settings)
+
+    def enqueue(beneficiary_id: int) -> None:
+        process_beneficiary.delay(beneficiary_id)
+
+    return enqueue
+
+
+def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None) -> Flask:
+    """Build the web app. `enqueue` hands a beneficiary to the worker (tests pass a fake)."""
+    settings = (settings or Settings.from_env()).validate()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=512 * 1024,  # Twilio's webhooks are a few kB
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.is_production,
+    )
+    # Behind a reverse proxy (ngrok, nginx), rebuild the URL Twilio signed.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
+    runtime = Runtime(settings)
+    app.extensions["minajliki"] = runtime
+    app.extensions["minajliki.enqueue"] = enqueue or _celery_enqueue(settings)
+
+    from webhooks import health, nlg, simulator, twilio
+
+    app.register_blueprint(twilio.bp)
+    app.register_blueprint(nlg.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(simulator.bp)
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        from webhooks.context import close_session
+
+        close_session()
+
+    logging.getLogger(__name__).info(
+        "web app ready (%s)", "Twilio" if settings.twilio_enabled else "outbox mode"
+    )
+    return app

@@ -1,0 +1,77 @@
+"""Twilio's webhooks: inbound messages and delivery statuses (contract URLs)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, request
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.messaging.services import InboundMessage, record_status, store_inbound
+from bot.phones import InvalidAddress
+from webhooks.context import db, enqueue
+from webhooks.signature import twilio_signed
+
+bp = Blueprint("twilio", __name__, url_prefix="/webhooks/twilio")
+log = logging.getLogger(__name__)
+MAX_MEDIA = 10  # Twilio sends at most 10 media items per message
+
+
+def _empty_twiml() -> Response:
+    return Response(str(MessagingResponse()), mimetype="text/xml")
+
+
+def parse_inbound(form: dict[str, str]) -> InboundMessage:
+    sid = form.get("MessageSid") or form.get("SmsMessageSid") or ""
+    if not sid or not form.get("From"):
+        abort(400, "MessageSid and From are required")
+    try:
+        count = min(int(form.get("NumMedia") or 0), MAX_MEDIA)
+    except ValueError:
+        count = 0
+    media = [
+        {"url": form[f"MediaUrl{i}"], "content_type": form.get(f"MediaContentType{i}", "")}
+        for i in range(count)
+        if form.get(f"MediaUrl{i}")
+    ]
+    return InboundMessage(
+        sid=sid[:64],
+        from_address=form["From"],
+        to_address=form.get("To", ""),
+        body=form.get("Body", ""),
+        media=media,
+        profile_name=form.get("ProfileName") or None,
+    )
+
+
+@bp.post("/messages")
+@twilio_signed
+def inbound_message() -> Response:
+    """Store the message and answer at once; the worker does the rest."""
+    inbound = parse_inbound(request.form.to_dict(flat=True))
+    try:
+        message, created = store_inbound(db(), inbound)
+    except InvalidAddress:
+        abort(400, "From is not a phone number")
+    if created:
+        try:
+            enqueue(message.beneficiary_id)
+        except Exception:  # the broker is down: the sweeper requeues it later
+            log.exception("could not enqueue message %s; it stays queued", message.id)
+    return _empty_twiml()
+
+
+@bp.post("/status")
+@twilio_signed
+def message_status() -> tuple[str, int]:
+    sid = request.form.get("MessageSid", "")
+    status = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
+    if not sid or not status:
+        abort(400, "MessageSid and MessageStatus are required")
+    code = request.form.get("ErrorCode")
+    error_code = int(code) if code and code.isdigit() else None
+    if not record_status(
+        db(), sid, status.lower()[:16], error_code, request.form.get("ErrorMessage")
+    ):
+        log.info("status %s for unknown message %s", status, sid)
+    return "", 204
