@@ -7,10 +7,13 @@ from celery import Celery
 from bot.settings import Settings
 
 SWEEP_EVERY_SECONDS = 30.0
+EMBEDDED_POLLING_SECONDS = 0.1
 
 
 def create_celery(settings: Settings) -> Celery:
     app = Celery("minajliki", broker=settings.broker_url, set_as_current=True)
+    # Also the default for every thread, so shared tasks never reach Celery's amqp default.
+    app.set_default()
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],
@@ -21,8 +24,6 @@ def create_celery(settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         timezone="Africa/Casablanca",
         enable_utc=True,
-        # The embedded broker polls its SQLite file; poll often for snappy replies.
-        broker_transport_options={"polling_interval": 0.1, "visibility_timeout": 3600},
         beat_schedule={
             "sweep-stalled-messages": {
                 "task": "messaging.sweep",
@@ -30,5 +31,20 @@ def create_celery(settings: Settings) -> Celery:
             },
         },
     )
+    if settings.redis_url:
+        app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    else:
+        _poll_embedded_broker_often()
     app.autodiscover_tasks(["bot.messaging"], force=True)
     return app
+
+
+def _poll_embedded_broker_often() -> None:
+    """The embedded broker polls its SQLite file, once a second by default: too slow for chat.
+
+    kombu hands every transport option to SQLAlchemy's create_engine, so the interval
+    cannot go through broker_transport_options; it is a class attribute instead.
+    """
+    from kombu.transport import sqlalchemy
+
+    sqlalchemy.Transport.polling_interval = EMBEDDED_POLLING_SECONDS

@@ -52,4 +52,4 @@ def render(response: str, language: str, **values: Any) -> str | None:
     if texts is None:
         return None
     rendered = [gettext(text, language) for text in texts]
-    return _formatter.format("\n\n".join(rendered), **values)
+    return _formatter.format("\n".join(rendered), **values)

@@ -2,7 +2,8 @@
 
 The texts here are the English source (msgids); what she reads comes from the catalogs
 in locales/ (fr, ar, ary, ary_Latn). A response made of several parts is joined by a
-blank line, so the menu is written once and reused.
+line break into one message (Rasa would split a blank line into two SMS), so the menu
+is written once and reused.
 """
 
 from __future__ import annotations

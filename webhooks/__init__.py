@@ -16,12 +16,13 @@ Enqueue = Callable[[int], None]
 
 def _celery_enqueue(settings: Settings) -> Enqueue:
     from bot.celery_app import create_celery
-    from bot.messaging.tasks import process_beneficiary
 
-    create_celery(settings)
+    celery = create_celery(settings)
 
     def enqueue(beneficiary_id: int) -> None:
-        process_beneficiary.delay(beneficiary_id)
+        # By name on this app: Celery's "current app" is per thread, and gunicorn's
+        # request threads would otherwise publish to the default (amqp://) broker.
+        celery.send_task("messaging.process_beneficiary", args=[beneficiary_id])
 
     return enqueue
 

@@ -22,10 +22,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.prism]
 
 # What she writes, and the response family she must get back, in each variety.
 GREETINGS = {
-    "fr": "Bonjour, je voudrais savoir comment ça marche",
-    "ar": "السلام عليكم، أود أن أعرف المزيد عن هذا البرنامج",
-    "ary": "السلام، بغيت نعرف شنو هو هاد البرنامج",
-    "ary_Latn": "salam, bghit n3ref chno hwa had lbarnamaj",
+    "fr": "Bonjour, c'est quoi exactement le programme Min Ajliki ?",
+    "ar": "مرحبا، ما هو برنامج من أجلك؟ أود أن أعرف المزيد",
+    "ary": "سلام، شنو هو هاد البرنامج ديال من أجلك؟ بغيت نعرف",
+    "ary_Latn": "slm, chno hwa had lbarnamaj dyal min ajliki? bghit n3ref",
 }
 
 
@@ -114,7 +114,9 @@ def test_a_digit_answers_the_menu_through_the_actions_server(
     send(stack, phone, "sms", "salam")
     assert wait_for(lambda: twilio_mock.messages_to(phone))
     send(stack, phone, "sms", "3")
-    calls = wait_for(lambda: len(twilio_mock.messages_to(phone)) >= 2 and twilio_mock.messages_to(phone))
+    calls = wait_for(
+        lambda: len(twilio_mock.messages_to(phone)) >= 2 and twilio_mock.messages_to(phone)
+    )
     assert calls, stack.logs()
     bodies = [c.form["Body"][0] for c in calls]
     expected = {render("utter_program_info", lang) for lang in LANGUAGES}

@@ -41,7 +41,9 @@ def require_prism() -> str:
     if prism is None:
         if os.environ.get("CI"):
             pytest.fail("Prism is not installed: .ci/run installs it into .tools/prism")
-        pytest.skip("Prism is not installed (npm install --prefix .tools/prism @stoplight/prism-cli)")
+        pytest.skip(
+            "Prism is not installed (npm install --prefix .tools/prism @stoplight/prism-cli)"
+        )
     return prism
 
 
@@ -62,10 +64,10 @@ class RecordingProxy:
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+            def do_POST(self) -> None:
                 self._forward("POST")
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 self._forward("GET")
 
             def _forward(self, method: str) -> None:
