@@ -66,6 +66,8 @@ def rasa_environment(settings: Settings, base: dict[str, str] | None = None) -> 
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            # Rasa 3.6's dependencies warn about their own deprecations at every start.
+            "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::UserWarning",
         }
     )
     env.update(lock_store_env(settings))

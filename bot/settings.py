@@ -46,6 +46,8 @@ class Settings:
     rasa_timeout_seconds: float = 30.0
     # Where Rasa reaches this app's /nlg (defaults to 127.0.0.1 and $PORT).
     web_url: str = "http://127.0.0.1:5000"
+    # Shared secret Rasa sends to /nlg; default: derived from SECRET_KEY.
+    nlg_token: str | None = None
     # Rasa's tracker store; default: the app's PostgreSQL, or its own SQLite file.
     tracker_store_url: str | None = None
     env: str = "development"
@@ -68,6 +70,7 @@ class Settings:
         "env": "MINAJLIKI_ENV",
         "web_url": "MINAJLIKI_WEB_URL",
         "tracker_store_url": "MINAJLIKI_TRACKER_STORE_URL",
+        "nlg_token": "MINAJLIKI_NLG_TOKEN",
     }
 
     @classmethod

@@ -134,3 +134,40 @@ def test_forged_webhook_is_refused(stack: Stack) -> None:
         timeout=5,
     )
     assert response.status_code == 403
+
+
+def test_simulator_sends_a_signed_webhook_and_shows_the_reply(stack: Stack) -> None:
+    import requests
+
+    phone = "+212622220001"
+    sent = requests.post(
+        stack.web_url + "/simulator/send",
+        json={"phone": phone, "channel": "whatsapp", "body": "chokran bzaf"},
+        timeout=10,
+    )
+    assert sent.status_code == 202, sent.text
+
+    def replies() -> list[dict]:  # type: ignore[type-arg]
+        url = stack.web_url + "/simulator/messages"
+        rows = requests.get(url, params={"phone": phone}, timeout=5).json()["messages"]
+        return [m for m in rows if m["direction"] == "out"]
+
+    shown = wait_for(replies)
+    assert shown, stack.logs()
+    assert shown[0]["body"] in all_texts("ary_Latn")
+
+
+def test_terminal_chat_talks_to_the_bot(stack: Stack) -> None:
+    import subprocess
+
+    result = subprocess.run(
+        ["minajliki", "chat", "--phone", "+212622220002", "--channel", "sms", "--wait", "60"],
+        input="Merci beaucoup pour votre aide\n",
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env={**stack.processes[1].env},
+    )
+    assert result.returncode == 0, result.stderr
+    replies = [line[2:] for line in result.stdout.splitlines() if line.startswith("🤖 ")]
+    assert replies and replies[0] in all_texts("fr"), result.stdout

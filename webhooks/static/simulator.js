@@ -14,7 +14,7 @@
     item.dataset.id = message.id;
     item.textContent = message.body || "(média)";
     const meta = document.createElement("small");
-    meta.textContent = message.channel + " · " + message.status + (message.language ? " · " + message.language : "");
+    meta.textContent = message.channel + (message.language ? " · " + message.language : "");
     item.appendChild(meta);
     thread.appendChild(item);
     thread.scrollTop = thread.scrollHeight;

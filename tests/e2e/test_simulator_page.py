@@ -1,0 +1,48 @@
+"""The simulator page in a real browser (Debian's chromium driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import render
+from tests.e2e.conftest import Stack
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run installs it")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("stack", ["sqlite-embedded"], indirect=True)
+def test_typing_in_the_simulator_shows_the_bots_reply(stack: Stack, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 400, "height": 800})
+    try:
+        page.goto(stack.web_url + "/simulator")
+        page.fill("#phone", "+212633330001")
+        page.dispatch_event("#phone", "change")
+        page.fill("#body", "شكرا بزاف على المساعدة ديالكم")
+        page.press("#body", "Enter")
+        reply = page.locator("#thread li.out").first
+        reply.wait_for(timeout=60_000)
+        assert reply.get_attribute("dir") == "auto"
+        assert (render("utter_thank", "ary") or "") in reply.inner_text()
+    finally:
+        page.close()

@@ -1,0 +1,42 @@
+"""docker-compose.yml is valid (Debian's docker-compose checks it without an engine)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose_config(tmp_path: Path) -> dict:  # type: ignore[type-arg]
+    executable = shutil.which("docker-compose")
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("docker-compose is not installed: .ci/run installs it")
+        pytest.skip("docker-compose is not installed (apt-get install docker-compose)")
+    # A copy beside a .env made from .env.example, so the real .env is never touched.
+    for name in ("docker-compose.yml", "Dockerfile", "Dockerfile.rasa"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    result = subprocess.run(
+        [executable, "config"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_compose_file_is_valid_and_has_every_process(tmp_path: Path) -> None:
+    config = compose_config(tmp_path)
+    services = config["services"]
+    assert {"web", "rasa", "actions", "worker", "beat", "postgres", "redis"} <= set(services)
+    for name in ("web", "rasa", "actions", "postgres", "redis"):
+        assert "healthcheck" in services[name], name
+    assert services["web"]["environment"]["REDIS_URL"].startswith("redis://")
+    assert services["worker"]["environment"]["DATABASE_URL"].startswith("postgresql://")
+    assert services["rasa"]["environment"]["MINAJLIKI_LOCK_STORE_TYPE"] == "redis"
+    assert services["rasa"]["environment"]["MINAJLIKI_TRACKER_STORE_URL"].startswith("postgresql")
