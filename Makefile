@@ -48,7 +48,7 @@ extract-messages: $(VENV)/.installed
 	  --project "Min Ajliki Assistant" -o locales/messages.pot .
 
 update-messages: extract-messages
-	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-location --omit-header \
+	$(BIN)/pybabel update -i locales/messages.pot -d locales \
 	  --ignore-obsolete --width 100
 
 # --- Rasa ---------------------------------------------------------------------------
@@ -75,3 +75,7 @@ format: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) rasa_project/models instance $(MO_FILES)
+
+# --- benchmarks (they print figures; see README) -----------------------------------
+eval-nlu: setup
+	$(BIN)/python -m bench.eval_nlu

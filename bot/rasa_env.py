@@ -115,7 +115,8 @@ def model_is_current(project: Path = RASA_PROJECT) -> bool:
     )
 
 
-def train_command(project: Path = RASA_PROJECT) -> list[str]:
+def train_command(model_name: str = MODEL_NAME) -> list[str]:
+    """`rasa train`, run in the project folder (rasa_project/ or a copy of it)."""
     return [
         str(rasa_executable()),
         "train",
@@ -123,5 +124,5 @@ def train_command(project: Path = RASA_PROJECT) -> list[str]:
         "--domain", "domain",
         "--data", "data",
         "--out", "models",
-        "--fixed-model-name", MODEL_NAME,
+        "--fixed-model-name", model_name,
     ]  # fmt: skip

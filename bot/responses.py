@@ -26,6 +26,7 @@ GREETING = N_(
     "I help women find a job or start their own business."
 )
 NOT_UNDERSTOOD = N_("Sorry, I did not understand.")
+STILL_NOT_UNDERSTOOD = N_("Sorry, I still do not understand. A counsellor can answer you: reply 4.")
 COMING_SOON = N_(
     "This service is not open in the assistant yet. We will let you know as soon as it is."
 )
@@ -34,6 +35,7 @@ RESPONSES: dict[str, tuple[str, ...]] = {
     "utter_greet": (GREETING, MENU),
     "utter_help": (MENU,),
     "utter_default": (NOT_UNDERSTOOD, MENU),
+    "utter_offer_counsellor": (STILL_NOT_UNDERSTOOD, MENU),
     "utter_goodbye": (N_("Goodbye! Write to me whenever you need. Take care."),),
     "utter_thank": (N_("You are welcome! I am here if you need anything else."),),
     "utter_program_info": (

@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from rasa_project.actions.menus import MAIN, resolve
+from rasa_project.actions.misunderstanding import OFFER_COUNSELLOR_AFTER, consecutive_misses
 
 
 class ActionShowMenu(Action):
@@ -38,4 +39,20 @@ class ActionChooseOption(Action):
             dispatcher.utter_message(response="utter_invalid_choice")
         else:
             dispatcher.utter_message(response=choice.response)
+        return [SlotSet("menu", MAIN)]
+
+
+class ActionNotUnderstood(Action):
+    """Say so with the menu; after two misses in a row, offer a counsellor."""
+
+    def name(self) -> str:
+        return "action_not_understood"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if consecutive_misses(tracker.events) >= OFFER_COUNSELLOR_AFTER:
+            dispatcher.utter_message(response="utter_offer_counsellor")
+        else:
+            dispatcher.utter_message(response="utter_default")
         return [SlotSet("menu", MAIN)]
