@@ -148,3 +148,11 @@ def test_media_alone_shows_her_the_menu(session: Session) -> None:
     rasa = FakeRasa()
     drain(session, message.beneficiary_id, rasa, FakeSender())
     assert rasa.calls[0][1] == "/help"
+
+
+def test_outbox_mode_keeps_replies_for_the_simulator(session: Session) -> None:
+    from bot.messaging.senders import OutboxSender
+
+    message = receive(session, "salam")
+    drain(session, message.beneficiary_id, FakeRasa(), OutboxSender())
+    assert [r.status for r in outbound(session)] == [Message.OUTBOX]
