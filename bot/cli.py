@@ -64,6 +64,17 @@ def train(force: bool) -> None:
     rasa_env.FINGERPRINT_FILE.write_text(rasa_env.training_fingerprint() + "\n")
 
 
+@main.command("gen-lookups")
+def gen_lookups() -> None:
+    """Write Rasa's city lookup table and synonyms from bot/data/gazetteer.yml."""
+    from bot.gazetteer import rasa_lookup_yaml
+
+    target = rasa_env.RASA_PROJECT / "data" / "lookups" / "city.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(rasa_lookup_yaml(), encoding="utf-8")
+    click.echo(f"wrote {target.relative_to(rasa_env.PROJECT_ROOT)}")
+
+
 @main.command("serve-rasa")
 def serve_rasa() -> None:
     """Start the Rasa server on the trained model (replaces this process)."""
