@@ -24,11 +24,19 @@ def main(out: Path, train_fraction: float, seed: int) -> None:
     data_out = out / "data"
     shutil.copytree(PROJECT / "data", data_out, dirs_exist_ok=True)
     heldout = []
+    splits = {}
     for variety in VARIETIES:
         path = PROJECT / "data" / "nlu" / f"{variety}.yml"
         train, test = load_data(str(path)).train_test_split(train_fraction, random_seed=seed)
         (data_out / "nlu" / f"{variety}.yml").write_text(train.nlu_as_yaml(), encoding="utf-8")
+        splits[variety] = (train, test)
+    # The same short text can stand in two varieties' files ("ok", "merci"); one that is
+    # trained on anywhere is not held out.
+    seen = {e.get("text").casefold() for train, _ in splits.values() for e in train.intent_examples}
+    for variety, (_, test) in splits.items():
         for example in test.intent_examples:
+            if example.get("text").casefold() in seen:
+                continue
             heldout.append(
                 {
                     "variety": variety,
