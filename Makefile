@@ -11,7 +11,7 @@ MO_FILES := $(foreach l,$(LOCALES),locales/$(l)/LC_MESSAGES/messages.mo)
 export MINAJLIKI_WEB_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test lint format train locales extract-messages update-messages \
+.PHONY: setup run test lint format train locales extract-messages update-messages bench-webhook \
         eval-nlu clean help
 
 help:
@@ -79,3 +79,6 @@ clean:
 # --- benchmarks (they print figures; see README) -----------------------------------
 eval-nlu: setup
 	$(BIN)/python -m bench.eval_nlu
+
+bench-webhook: setup
+	$(BIN)/python -m bench.webhook
