@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, Response, abort, request
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.messaging.models import STATUS_LENGTH
 from bot.messaging.services import InboundMessage, record_status, store_inbound
 from bot.phones import InvalidAddress
 from webhooks.context import db, enqueue
@@ -70,8 +71,7 @@ def message_status() -> tuple[str, int]:
         abort(400, "MessageSid and MessageStatus are required")
     code = request.form.get("ErrorCode")
     error_code = int(code) if code and code.isdigit() else None
-    if not record_status(
-        db(), sid, status.lower()[:16], error_code, request.form.get("ErrorMessage")
-    ):
+    status = status.lower()[:STATUS_LENGTH]
+    if not record_status(db(), sid, status, error_code, request.form.get("ErrorMessage")):
         log.info("status %s for unknown message %s", status, sid)
     return "", 204

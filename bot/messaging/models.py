@@ -14,6 +14,7 @@ from bot.db import Base, utcnow
 SMS = "sms"
 WHATSAPP = "whatsapp"
 CHANNELS = (SMS, WHATSAPP)
+STATUS_LENGTH = 32
 
 
 class Conversation(Base):
@@ -61,12 +62,13 @@ class Message(Base):
     UNDELIVERED = "undelivered"
     TWILIO_STATUSES = (
         "accepted", "scheduled", "queued", "sending", "sent", "delivered", "read",
-        "receiving", "received", "undelivered", "failed", "canceled",
+        "receiving", "received", "undelivered", "failed", "canceled", "partially_delivered",
     )  # fmt: skip
     # Status callbacks may arrive out of order: a status never moves back down this list.
     STATUS_RANK: dict[str, int] = {  # noqa: RUF012 (read-only table)
         PENDING: 0, SUBMITTING: 1, ACCEPTED: 2, "scheduled": 2, QUEUED: 3, "sending": 4,
-        SENT: 5, FAILED: 6, UNDELIVERED: 6, "canceled": 6, DELIVERED: 7, READ: 8,
+        SENT: 5, FAILED: 6, UNDELIVERED: 6, "canceled": 6, "partially_delivered": 6,
+        DELIVERED: 7, READ: 8,
     }  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +80,8 @@ class Message(Base):
     # [{"url": ..., "content_type": ...}] as Twilio gives them (MediaUrlN, MediaContentTypeN).
     media: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
-    status: Mapped[str] = mapped_column(String(16))
+    # Twilio's statuses go up to "partially_delivered"; leave room for new ones.
+    status: Mapped[str] = mapped_column(String(STATUS_LENGTH))
     error_code: Mapped[int | None]
     error_message: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str | None] = mapped_column(String(16))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot import language
 from bot.db import utcnow
 from bot.messaging import leases
-from bot.messaging.models import Conversation, Message
+from bot.messaging.models import STATUS_LENGTH, Conversation, Message
 from bot.messaging.rasa_text import text_for_rasa
 from bot.messaging.senders import Sender, TransientSendError
 from bot.messaging.services import add_reply, next_pending_inbound, pending_outbound
@@ -58,7 +58,7 @@ def send_pending(session: Session, beneficiary_id: int, sender: Sender) -> tuple
             message.status = Message.PENDING
             session.commit()
             return sent, True
-        message.status = result.status
+        message.status = result.status[:STATUS_LENGTH]
         message.twilio_sid = result.sid
         message.error_code = result.error_code
         message.error_message = result.error_message

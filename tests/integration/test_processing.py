@@ -156,3 +156,9 @@ def test_outbox_mode_keeps_replies_for_the_simulator(session: Session) -> None:
     message = receive(session, "salam")
     drain(session, message.beneficiary_id, FakeRasa(), OutboxSender())
     assert [r.status for r in outbound(session)] == [Message.OUTBOX]
+
+
+def test_every_twilio_status_fits_the_status_column(session: Session) -> None:
+    message = receive(session, "salam")
+    drain(session, message.beneficiary_id, FakeRasa(), FakeSender(status="partially_delivered"))
+    assert [r.status for r in outbound(session)] == ["partially_delivered"]

@@ -37,10 +37,11 @@ class FakeSender:
     """Records sends; raises TransientSendError while `down` is set."""
 
     down: bool = False
+    status: str = Message.QUEUED  # what Twilio answers to the create call
     sent: list[tuple[str, str]] = field(default_factory=list)
 
     def send(self, message: Message, phone: str) -> SendResult:
         if self.down:
             raise TransientSendError("Twilio is down (fake)")
         self.sent.append((phone, message.body))
-        return SendResult(status=Message.QUEUED, sid=f"SMfake{len(self.sent):030d}")
+        return SendResult(status=self.status, sid=f"SMfake{len(self.sent):030d}")
