@@ -16,7 +16,12 @@ import pytest
 
 from bot import rasa_env
 from bot.settings import Settings
-from tests.support.databases import REDIS_TEST_URL, require_postgres, require_redis
+from tests.support.databases import (
+    REDIS_TEST_URL,
+    fresh_postgres_database,
+    require_postgres,
+    require_redis,
+)
 from tests.support.processes import ManagedProcess, free_port, http_ok
 from tests.support.twilio_mock import RecordingProxy
 
@@ -52,6 +57,13 @@ def base_env(ports: Ports, twilio_url: str) -> dict[str, str]:
         "TWILIO_API_BASE_URL": twilio_url,
         "PYTHONUNBUFFERED": "1",
     }
+
+
+@pytest.fixture(scope="session")
+def e2e_postgres_url() -> Iterator[str]:
+    """A database of their own, so end-to-end data never meets the integration tests'."""
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -110,7 +122,7 @@ def stack(
     env["MINAJLIKI_EMBEDDED_BROKER_URL"] = f"sqla+sqlite:///{logs / 'broker.sqlite'}"
     if database == "postgresql":
         require_postgres()
-        env["DATABASE_URL"] = request.getfixturevalue("postgres_url")
+        env["DATABASE_URL"] = request.getfixturevalue("e2e_postgres_url")
     else:
         env["DATABASE_URL"] = f"sqlite:///{logs / 'app.sqlite'}"
     if broker == "redis":

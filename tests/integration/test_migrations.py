@@ -34,3 +34,29 @@ def test_models_and_migrations_agree(engine: Engine) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == [], "models changed without a migration: `alembic revision --autogenerate`"
+
+
+def test_downgrade_keeps_messages_with_long_statuses(engine: Engine) -> None:
+    from sqlalchemy.orm import Session
+
+    from bot.beneficiaries.models import Beneficiary
+    from bot.messaging.models import Conversation, Message
+
+    with Session(engine) as session:
+        beneficiary = Beneficiary(phone="+212600009999")
+        message = Message(
+            conversation=Conversation(beneficiary=beneficiary, channel="sms"),
+            beneficiary=beneficiary,
+            direction=Message.OUTBOUND,
+            channel="sms",
+            status="partially_delivered",
+        )
+        session.add(message)
+        session.commit()
+    downgrade(engine, "0001")
+    upgrade(engine)
+    with engine.connect() as connection:
+        from sqlalchemy import text
+
+        status = connection.execute(text("SELECT status FROM messages")).scalar()
+    assert status == "partially_delive"
