@@ -23,8 +23,9 @@ def text_for_rasa(message: Message) -> str:
     choice = menu_choice(message.body)
     if choice is not None:
         return "/choose_option" + json.dumps({"choice": str(choice)})
-    if not message.body.strip():
-        # Media alone (a photo, a voice note): show her what the bot can do.
-        return "/help"
     # A leading "/" would let her trigger intents by name.
-    return message.body.lstrip("/") or message.body
+    text = message.body.lstrip("/")
+    if not text.strip():
+        # Media alone (a photo, a voice note) or only slashes: show her what the bot can do.
+        return "/help"
+    return text

@@ -25,3 +25,8 @@ def test_text_for_rasa_maps_digits_to_the_choose_option_intent() -> None:
 
 def test_she_cannot_trigger_intents_by_name() -> None:
     assert text_for_rasa(Message(body="/delete_my_data")) == "delete_my_data"
+
+
+def test_only_slashes_or_nothing_shows_the_menu() -> None:
+    assert text_for_rasa(Message(body="///")) == "/help"
+    assert text_for_rasa(Message(body="  ")) == "/help"
