@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from typing import Any
 import requests
 
 from bench.metrics import accuracy, f1, macro_f1, percentile
+from bench.servers import free_port, wait_until_ok
 from bot import language, rasa_env
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -60,12 +60,6 @@ def train(workdir: Path) -> float:
     return time.monotonic() - started
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def serve(workdir: Path, port: int) -> subprocess.Popen[bytes]:
     command = [
         str(rasa_env.rasa_executable()), "run", "--enable-api", "--interface", "127.0.0.1",
@@ -75,13 +69,8 @@ def serve(workdir: Path, port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         command, cwd=workdir, env=rasa_env_vars(), stdout=log, stderr=log, start_new_session=True
     )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/status", timeout=2).ok:
-                return process
-        except requests.RequestException:
-            time.sleep(0.5)
+    if wait_until_ok(f"http://127.0.0.1:{port}/status", timeout=300):
+        return process
     process.kill()
     raise SystemExit(f"Rasa did not start; see {workdir / 'rasa.log'}")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -24,6 +23,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bench.metrics import percentile
+from bench.servers import free_port, wait_until_ok
 from bot.settings import PROJECT_ROOT
 from bot.simulator import inbound_form, sign
 
@@ -32,12 +32,6 @@ POSTGRES_ADMIN = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1/test"
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def make_database(sqlite: bool, workdir: Path) -> tuple[str, str | None]:
@@ -70,12 +64,8 @@ def start_web(env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen
          "--threads", "4", "webhooks.wsgi:app"],
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log, start_new_session=True,
     )  # fmt: skip
-    for _ in range(120):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return process
-        except requests.RequestException:
-            time.sleep(0.25)
+    if wait_until_ok(f"http://127.0.0.1:{port}/healthz", timeout=30):
+        return process
     raise SystemExit(f"web did not start; see {workdir / 'web.log'}")
 
 
