@@ -8,7 +8,7 @@ from typing import Any
 
 from babel.support import NullTranslations, Translations
 
-from bot.responses import parts
+from bot.responses import LABELS, NOT_GIVEN, parts
 from bot.settings import PROJECT_ROOT
 
 LOCALES_DIR = PROJECT_ROOT / "locales"
@@ -46,10 +46,36 @@ class _Lenient(Formatter):
 _formatter = _Lenient()
 
 
-def render(response: str, language: str, **values: Any) -> str | None:
+# Profile fields shown in a summary; a missing one reads "not given yet".
+PROFILE_FIELDS = ("first_name", "age", "province", "education_level", "situation", "goal")
+
+
+def localise_values(values: dict[str, Any], language: str) -> dict[str, Any]:
+    """Stored codes (education "primary", province "fes") as she reads them."""
+    from bot.registration.questions import place_name  # the gazetteer loads on first use
+
+    shown = dict(values)
+    for name in PROFILE_FIELDS:
+        value = shown.get(name)
+        if value is None or value == "":
+            shown[name] = gettext(NOT_GIVEN, language)
+        elif name in LABELS and value in LABELS[name]:
+            shown[name] = gettext(LABELS[name][value], language)
+        elif name == "province":
+            shown[name] = place_name(str(value), language)
+    choices = values.get("choices")
+    if isinstance(choices, list | tuple):
+        shown["choices"] = "\n".join(
+            f"{number}. {place_name(str(code), language)}"
+            for number, code in enumerate(choices, start=1)
+        )
+    return shown
+
+
+def render(response: str, language: str, /, **values: Any) -> str | None:
     """The text of `response` in `language`, or None for an unknown response."""
     texts = parts(response)
     if texts is None:
         return None
     rendered = [gettext(text, language) for text in texts]
-    return _formatter.format("\n".join(rendered), **values)
+    return _formatter.format("\n".join(rendered), **localise_values(values, language))

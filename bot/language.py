@@ -580,7 +580,7 @@ def _detect(text: str, default: str) -> str:
     text = _REPEAT_RE.sub(r"\1", text.translate(_CLEAN))
 
     fr = ary_latn = msa = ary = 0.0
-    arabic_words = latin_words = 0
+    arabic_words = latin_words = neutral_arabic = 0
     previous = ""
     for arabic, latin in _TOKEN_RE.findall(text):
         if arabic:
@@ -588,6 +588,7 @@ def _detect(text: str, default: str) -> str:
                 msa += 1.5
             previous = arabic
             if arabic in _NEUTRAL_AR_SET:
+                neutral_arabic += 1
                 continue
             arabic_words += 1
             first, second = _arabic_evidence(arabic)
@@ -601,6 +602,8 @@ def _detect(text: str, default: str) -> str:
             fr, ary_latn = fr + first, ary_latn + second
 
     if arabic_words == 0 and latin_words == 0:
+        if neutral_arabic and default not in ("ar", "ary"):
+            return "ary"  # "السلام عليكم" from someone we answered in Latin letters
         return default  # empty, emoji, digits, or only words every variety uses
     # Darija in Arabic script often carries French nouns in Latin letters; the reverse is rare.
     if arabic_words * 1.5 >= latin_words:

@@ -19,7 +19,25 @@ MENU = N_(
     "1. Register with Min Ajliki\n"
     "2. Trainings\n"
     "3. What is Min Ajliki?\n"
-    "4. Talk to a counsellor"
+    "4. Talk to a counsellor\n"
+    "5. My information\n"
+    "6. Change language"
+)
+# The language names stay as they are in every catalog: she must recognise her own.
+LANGUAGE_MENU = N_("Choose your language, reply with a number:\n1. Darija\n2. Français\n3. العربية")
+YES_NO_CONSENT = N_("Do you agree?\n1. Yes, I agree\n2. No")
+SUMMARY = N_(
+    "Your information:\n"
+    "First name: {first_name}\n"
+    "Age: {age}\n"
+    "City: {province}\n"
+    "Education: {education_level}\n"
+    "Situation: {situation}\n"
+    "Goal: {goal}"
+)
+FIX_MENU = N_(
+    "What do you want to change? Reply with a number:\n"
+    "1. First name\n2. Age\n3. City\n4. Education\n5. Situation\n6. Goal"
 )
 GREETING = N_(
     "Hello and welcome! I am the Min Ajliki assistant. "
@@ -47,7 +65,166 @@ RESPONSES: dict[str, tuple[str, ...]] = {
     ),
     "utter_coming_soon": (COMING_SOON, MENU),
     "utter_invalid_choice": (N_("That number is not in the list."), MENU),
+    # First contact and language
+    "utter_welcome": (
+        N_("Welcome to Min Ajliki! I help women find a job or start their own business."),
+        LANGUAGE_MENU,
+    ),
+    "utter_ask_language": (LANGUAGE_MENU,),
+    "utter_language_set": (N_("Done, I will write to you in this language."), MENU),
+    # Consent (Law 09-08). Changing this text means a new CONSENT_VERSION.
+    "utter_consent": (
+        N_(
+            "Before we start: to register you, we keep your first name, age, city, "
+            "education and situation. They are used only to guide you to ANAPEC, RESOFEM "
+            "and our trainings, and only the programme's counsellors see them. You can see "
+            'them or have them erased at any time (Law 09-08): write "my information" or '
+            '"delete my data".'
+        ),
+        YES_NO_CONSENT,
+    ),
+    "utter_consent_given": (N_("Thank you! Let us start, it takes two minutes."),),
+    "utter_consent_refused": (
+        N_(
+            "No problem. We keep nothing about you except your number and your answer. "
+            'You can come back whenever you want: write "register".'
+        ),
+        MENU,
+    ),
+    # Registration questions
+    "utter_ask_first_name": (N_("What is your first name?"),),
+    "utter_ask_first_name_offered": (
+        N_("Is your first name {offered_name}?\n1. Yes\n2. No, I will write it"),
+    ),
+    "utter_ask_age": (N_("How old are you? Write your age in numbers, for example: 27"),),
+    "utter_ask_province": (N_("In which city do you live? For example: Casablanca, Fès, Agadir"),),
+    "utter_ask_province_choice": (N_("Which one? Reply with a number:\n{choices}"),),
+    "utter_ask_region_choice": (
+        N_("I did not find that city. Choose your region, reply with a number:\n{choices}"),
+    ),
+    "utter_ask_education_level": (
+        N_(
+            "What is your level of education? Reply with a number:\n"
+            "1. I did not go to school\n2. Primary school\n3. Middle or high school\n"
+            "4. Baccalaureate\n5. University\n6. Vocational training"
+        ),
+    ),
+    "utter_ask_situation": (
+        N_(
+            "What is your situation today? Reply with a number:\n"
+            "1. I am looking for a job\n2. I have a business idea\n"
+            "3. I already run an activity\n4. Other"
+        ),
+    ),
+    "utter_ask_goal": (
+        N_(
+            "What do you want from Min Ajliki? Reply with a number:\n"
+            "1. Find a job\n2. Start my project\n3. Grow my activity\n"
+            "4. Follow a training\n5. Get advice"
+        ),
+    ),
+    "utter_ask_reg_confirm": (
+        SUMMARY,
+        N_("Is it right?\n1. Yes\n2. No, I want to change something"),
+    ),
+    "utter_ask_fix": (FIX_MENU,),
+    # Help after a wrong answer
+    "utter_help_first_name": (N_("Please write only your first name, for example: Fatima"),),
+    "utter_help_age": (N_("I did not understand your age. Write it in numbers, for example: 27"),),
+    "utter_too_young": (
+        N_(
+            "Min Ajliki is for women aged 18 and over. If you made a mistake, write your age again."
+        ),
+    ),
+    "utter_help_province": (N_("I did not find that place."),),
+    "utter_help_choice": (N_("Please reply with one of the numbers in the list."),),
+    "utter_fix_ok": (N_("All right, let us correct it."),),
+    "utter_welcome_back": (N_("Welcome back! Let us continue your registration."),),
+    "utter_registration_stuck": (
+        N_(
+            "This question seems difficult. What would you like to do? Reply with a number:\n"
+            "1. Try again\n2. Talk to a counsellor\n3. Continue later"
+        ),
+    ),
+    "utter_registration_paused": (
+        N_('Your answers are saved. To continue later, write "register" or reply 1.'),
+        MENU,
+    ),
+    "utter_registered": (
+        N_(
+            "Congratulations {first_name}, you are registered with Min Ajliki! "
+            "We will guide you to the services that suit you."
+        ),
+        MENU,
+    ),
+    # Her profile
+    "utter_profile": (
+        SUMMARY,
+        N_("Reply with a number:\n1. Change something\n2. Back to the menu"),
+    ),
+    "utter_profile_incomplete": (
+        N_("Your registration is not finished yet."),
+        SUMMARY,
+        N_("Reply 1 to continue it."),
+    ),
+    "utter_no_profile": (
+        N_("We have no information about you. To register, reply 1."),
+        MENU,
+    ),
+    # Opt-out (handled before the model for the keywords)
+    "utter_opted_out": (
+        N_(
+            "You will no longer receive our announcements and reminders. You can still write "
+            "to us at any time. To receive them again, write START."
+        ),
+    ),
+    "utter_opted_in": (
+        N_(
+            "Welcome back! You will receive our announcements and reminders again. "
+            "To stop them, write STOP."
+        ),
+    ),
+    # Erasure
+    "utter_confirm_erasure": (
+        N_(
+            "Do you want us to erase your information and your messages? "
+            "It cannot be undone.\n1. Yes, erase everything\n2. No, keep them"
+        ),
+    ),
+    "utter_erasure_done": (
+        N_(
+            "Your information and your messages are erased. Thank you for your trust; "
+            "you can come back whenever you want."
+        ),
+    ),
+    "utter_erasure_cancelled": (N_("All right, nothing was erased."), MENU),
 }
+
+# How stored codes read in her language (the NLG endpoint renders them).
+LABELS: dict[str, dict[str, str]] = {
+    "education_level": {
+        "none": N_("no schooling"),
+        "primary": N_("primary school"),
+        "secondary": N_("middle or high school"),
+        "baccalaureate": N_("baccalaureate"),
+        "university": N_("university"),
+        "vocational": N_("vocational training"),
+    },
+    "situation": {
+        "job_seeker": N_("looking for a job"),
+        "business_idea": N_("has a business idea"),
+        "runs_business": N_("runs an activity"),
+        "other": N_("other"),
+    },
+    "goal": {
+        "find_job": N_("find a job"),
+        "start_business": N_("start a project"),
+        "grow_business": N_("grow an activity"),
+        "training": N_("follow a training"),
+        "advice": N_("get advice"),
+    },
+}
+NOT_GIVEN = N_("not given yet")
 
 
 def parts(response: str) -> tuple[str, ...] | None:

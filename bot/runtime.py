@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import make_engine, make_session_factory
 from bot.messaging.senders import Sender, make_sender
 from bot.rasa_client import RasaClient
+from bot.rasa_env import tracker_store_url
+from bot.rasa_tracker import TrackerStore
 from bot.settings import Settings
 
 
@@ -29,6 +31,11 @@ class Runtime:
     @cached_property
     def rasa(self) -> RasaClient:
         return RasaClient(self.settings.rasa_url, timeout=self.settings.rasa_timeout_seconds)
+
+    @cached_property
+    def tracker(self) -> TrackerStore:
+        """Rasa's tracker store, to forget a conversation on erasure."""
+        return TrackerStore(tracker_store_url(self.settings))
 
     @cached_property
     def sender(self) -> Sender:

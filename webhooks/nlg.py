@@ -16,12 +16,12 @@ bp = Blueprint("nlg", __name__)
 log = logging.getLogger(__name__)
 
 
-def language_of(tracker: dict[str, Any]) -> str:
-    """Her language: the worker puts it in each message's metadata; slots may override."""
-    slots = tracker.get("slots") or {}
+def language_of(tracker: dict[str, Any], arguments: dict[str, Any]) -> str:
+    """Her language: the worker puts it in each message's metadata; an action that has
+    just changed it says so in the response's arguments."""
     latest = tracker.get("latest_message") or {}
     metadata = latest.get("metadata") or {}
-    for candidate in (slots.get("language"), metadata.get("language")):
+    for candidate in (arguments.get("language"), metadata.get("language")):
         if candidate in LANGUAGES:
             return str(candidate)
     return DEFAULT_LANGUAGE
@@ -38,7 +38,7 @@ def generate():  # type: ignore[no-untyped-def]
     tracker = payload.get("tracker") if isinstance(payload.get("tracker"), dict) else {}
     arguments = payload.get("arguments") if isinstance(payload.get("arguments"), dict) else {}
     slots = {k: v for k, v in (tracker.get("slots") or {}).items() if v is not None}
-    language = language_of(tracker)
+    language = language_of(tracker, arguments)
     text = render(payload["response"], language, **{**slots, **arguments})
     if text is None:
         log.error("no text for response %r", payload["response"])

@@ -34,7 +34,56 @@ class Beneficiary(Base):
     # Processing lease: one worker at a time handles her messages, in arrival order.
     lease_token: Mapped[str | None] = mapped_column(String(32))
     lease_until: Mapped[datetime | None]
+    # The welcome and language choice were sent (first contact).
+    welcomed_at: Mapped[datetime | None]
+
+    # Consent (Law 09-08): nothing personal is kept before "given".
+    consent: Mapped[str | None] = mapped_column(String(16))  # CONSENT_GIVEN / CONSENT_REFUSED
+    consent_at: Mapped[datetime | None]
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+
+    # Her profile, filled one answer at a time; complete only once she confirms it.
+    first_name: Mapped[str | None] = mapped_column(String(60))
+    age: Mapped[int | None]
+    province: Mapped[str | None] = mapped_column(String(64))  # gazetteer code
+    education_level: Mapped[str | None] = mapped_column(String(32))
+    situation: Mapped[str | None] = mapped_column(String(32))
+    goal: Mapped[str | None] = mapped_column(String(32))
+    registered_at: Mapped[datetime | None]
+
+    # Messages she did not ask for (reminders, broadcasts) stop when either is set.
+    opted_out_at: Mapped[datetime | None]
+    opt_out_source: Mapped[str | None] = mapped_column(String(32))
+    sending_paused_at: Mapped[datetime | None]
+    consecutive_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    # Erasure: asked and confirmed by her, done by the worker once her confirmation is out.
+    erasure_requested_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
+    # Kept after erasure for anonymous statistics ("25-34"); no exact age.
+    age_band: Mapped[str | None] = mapped_column(String(16))
+
+    CONSENT_GIVEN = "given"
+    CONSENT_REFUSED = "refused"
 
     @property
     def reply_language(self) -> str:
         return self.language or self.detected_language or "fr"
+
+    @property
+    def has_consented(self) -> bool:
+        return self.consent == self.CONSENT_GIVEN
+
+    @property
+    def is_registered(self) -> bool:
+        return self.registered_at is not None
+
+    @property
+    def accepts_unsolicited(self) -> bool:
+        """Reminders and broadcasts may reach her (replies to her always may)."""
+        return (
+            self.opted_out_at is None
+            and self.sending_paused_at is None
+            and self.erased_at is None
+            and self.erasure_requested_at is None
+        )

@@ -46,6 +46,11 @@ class Message(Base):
     INBOUND = "in"
     OUTBOUND = "out"
 
+    # Kinds of outbound message
+    REPLY = "reply"  # the bot answering her
+    ANNOUNCEMENT = "announcement"  # programme news she did not ask for
+    UNSOLICITED_KINDS = frozenset({ANNOUNCEMENT, "reminder", "broadcast"})
+
     # Inbound statuses
     RECEIVED = "received"  # stored by the webhook, waiting for the worker
     HANDLED = "handled"  # the worker gave it to the bot and stored the replies
@@ -87,6 +92,8 @@ class Message(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     # Outbound only: the inbound message it answers and the Rasa response it renders.
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    # Outbound only: why it was sent. Unsolicited kinds stop when she opts out.
+    kind: Mapped[str] = mapped_column(String(16), default="reply", server_default="reply")
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

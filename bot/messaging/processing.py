@@ -8,14 +8,20 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot import language
+from bot.beneficiaries import erasure, reachability
+from bot.beneficiaries.models import Beneficiary
+from bot.beneficiaries.reachability import resume_sending
 from bot.db import utcnow
+from bot.i18n import render
 from bot.messaging import leases
 from bot.messaging.models import STATUS_LENGTH, Conversation, Message
+from bot.messaging.outreach import CANCELED, is_unsolicited
 from bot.messaging.rasa_text import text_for_rasa
 from bot.messaging.senders import Sender, TransientSendError
 from bot.messaging.services import add_reply, next_pending_inbound, pending_outbound
 from bot.phones import mask
 from bot.rasa_client import RasaClient
+from bot.rasa_tracker import TrackerStore
 
 log = logging.getLogger(__name__)
 
@@ -28,26 +34,75 @@ class DrainResult:
     send_retry: bool = False  # Twilio failed on its side; some replies wait
 
 
+# Sent to Rasa instead of her first message: the welcome and the language choice.
+FIRST_CONTACT = "/first_contact"
+DARIJA = ("ary", "ary_Latn")
+
+
+def reply_language(beneficiary: Beneficiary, detected: str) -> str:
+    """Her chosen language; Darija in the script she writes this message in."""
+    chosen = beneficiary.language
+    if chosen in DARIJA and detected in DARIJA:
+        return detected
+    return chosen or detected
+
+
 def handle_inbound(session: Session, message: Message, rasa: RasaClient) -> list[Message]:
     """Give one inbound message to the bot and store its replies. Commits."""
     beneficiary = message.beneficiary
+    resume_sending(beneficiary)  # she wrote, so her phone works
     detected = language.detect(message.body, default=beneficiary.reply_language)
     beneficiary.detected_language = detected
-    message.language = beneficiary.language or detected
+    message.language = reply_language(beneficiary, detected)
     replies: list[Message] = []
-    if message.conversation.status == Conversation.STATUS_BOT:
-        metadata = {"language": message.language, "channel": message.channel}
-        for reply in rasa.send(beneficiary.public_id, text_for_rasa(message), metadata):
+    keyword = reachability.keyword(message.body)
+    if keyword is not None:
+        # Before the model and whoever holds the conversation: STOP must always work.
+        replies.append(answer_keyword(session, message, keyword))
+    elif message.conversation.status == Conversation.STATUS_BOT:
+        text = text_for_rasa(message)
+        if beneficiary.welcomed_at is None and beneficiary.language is None:
+            beneficiary.welcomed_at = utcnow()
+            text = FIRST_CONTACT
+        metadata = {
+            "language": message.language,
+            "channel": message.channel,
+            "text": message.body[:MAX_METADATA_TEXT],
+        }
+        for reply in rasa.send(beneficiary.public_id, text, metadata):
             replies.append(add_reply(session, message, reply.text, reply.image))
     message.status = Message.HANDLED
     session.commit()
     return replies
 
 
+MAX_METADATA_TEXT = 1000
+
+
+def answer_keyword(session: Session, message: Message, keyword: str) -> Message:
+    beneficiary = message.beneficiary
+    if keyword == reachability.OPT_OUT:
+        reachability.opt_out(session, beneficiary, source="keyword")
+        response = "utter_opted_out"
+    else:
+        reachability.opt_in(session, beneficiary)
+        response = "utter_opted_in"
+    return add_reply(session, message, render(response, message.language or "fr") or "", None)
+
+
 def send_pending(session: Session, beneficiary_id: int, sender: Sender) -> tuple[int, bool]:
     """Send her waiting replies in order; return (sent, must_retry). Commits each."""
     sent = 0
+    # Her waiting messages are read before anything she did not ask for goes: one may be STOP.
+    hold_unsolicited = next_pending_inbound(session, beneficiary_id) is not None
     for message in pending_outbound(session, beneficiary_id):
+        if is_unsolicited(message) and not message.beneficiary.accepts_unsolicited:
+            # She opted out (or asked for erasure) after it was queued.
+            message.status = CANCELED
+            session.commit()
+            continue
+        if is_unsolicited(message) and hold_unsolicited:
+            continue  # sent after her messages are handled, if she still accepts it
         message.status = Message.SUBMITTING
         message.attempts += 1
         session.commit()
@@ -63,12 +118,35 @@ def send_pending(session: Session, beneficiary_id: int, sender: Sender) -> tuple
         message.error_code = result.error_code
         message.error_message = result.error_message
         message.sent_at = utcnow()
+        if result.error_code is not None:
+            reachability.note_delivery(message.beneficiary, message.status, result.error_code)
         session.commit()
         sent += 1
     return sent, False
 
 
-def drain(session: Session, beneficiary_id: int, rasa: RasaClient, sender: Sender) -> DrainResult:
+def after_sending(session: Session, beneficiary_id: int, tracker: TrackerStore | None) -> None:
+    """Privacy duties once her replies are out: erasure, and forgetting after a refusal."""
+    beneficiary = session.get(Beneficiary, beneficiary_id)
+    if beneficiary is None:
+        return
+    if erasure.is_due(beneficiary):
+        erasure.erase(session, beneficiary, tracker)
+    elif beneficiary.consent == Beneficiary.CONSENT_REFUSED:
+        # No consent: her number and the refusal are all that is kept.
+        erasure.blank_messages(session, beneficiary.id)
+        session.commit()
+        if tracker is not None:
+            tracker.forget(beneficiary.public_id)
+
+
+def drain(
+    session: Session,
+    beneficiary_id: int,
+    rasa: RasaClient,
+    sender: Sender,
+    tracker: TrackerStore | None = None,
+) -> DrainResult:
     """Handle all her queued messages in arrival order under her lease.
 
     Raises RasaUnavailable with the message still queued, so nothing is lost.
@@ -89,6 +167,8 @@ def drain(session: Session, beneficiary_id: int, rasa: RasaClient, sender: Sende
             sent, result.send_retry = send_pending(session, beneficiary_id, sender)
             result.sent += sent
             leases.renew(session, beneficiary_id, token)
+        if not result.send_retry:
+            after_sending(session, beneficiary_id, tracker)
     finally:
         session.rollback()
         leases.release(session, beneficiary_id, token)

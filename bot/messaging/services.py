@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.beneficiaries.models import Beneficiary
+from bot.beneficiaries.reachability import note_delivery
 from bot.beneficiaries.services import get_or_create_by_phone
 from bot.db import utcnow
 from bot.messaging.models import Conversation, Message
@@ -60,7 +61,7 @@ def store_inbound(session: Session, inbound: InboundMessage) -> tuple[Message, b
         return existing, False
     channel, phone = split_address(inbound.from_address)
     beneficiary = get_or_create_by_phone(session, phone)
-    if inbound.profile_name:
+    if inbound.profile_name and beneficiary.consent != Beneficiary.CONSENT_REFUSED:
         beneficiary.profile_name = clean_text(inbound.profile_name, 120)
     conversation = get_or_create_conversation(session, beneficiary, channel)
     conversation.last_inbound_at = utcnow()
@@ -101,6 +102,10 @@ def record_status(
         return False
     rank = Message.STATUS_RANK
     if rank.get(status, -1) >= rank.get(message.status, -1):
+        if rank.get(status, -1) > rank.get(message.status, -1):
+            # Counted once per message, however often Twilio repeats a status
+            # ("undelivered" then "failed" rank the same: one failure).
+            note_delivery(message.beneficiary, status, error_code)
         message.status = status
     if error_code is not None:
         message.error_code = error_code

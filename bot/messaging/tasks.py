@@ -8,6 +8,7 @@ from datetime import timedelta
 from celery import Task, shared_task
 from sqlalchemy import and_, or_, select
 
+from bot.beneficiaries.models import Beneficiary
 from bot.db import session_scope, utcnow
 from bot.messaging.models import Message
 from bot.messaging.processing import drain
@@ -30,7 +31,7 @@ def process_beneficiary(self: Task, beneficiary_id: int) -> None:
     runtime = get_runtime()
     with session_scope(runtime.sessions) as session:
         try:
-            result = drain(session, beneficiary_id, runtime.rasa, runtime.sender)
+            result = drain(session, beneficiary_id, runtime.rasa, runtime.sender, runtime.tracker)
         except RasaUnavailable as exc:
             log.warning("bot unavailable, retrying beneficiary %s: %s", beneficiary_id, exc)
             raise self.retry(countdown=backoff(self.request.retries)) from None
@@ -59,6 +60,12 @@ def sweep() -> int:
             .distinct()
             .limit(1000)
         ).all()
-    for beneficiary_id in ids:
+        # Erasures left unfinished (her confirmation was still waiting to be sent).
+        ids += session.scalars(
+            select(Beneficiary.id)
+            .where(Beneficiary.erasure_requested_at < cutoff, Beneficiary.erased_at.is_(None))
+            .limit(1000)
+        ).all()
+    for beneficiary_id in set(ids):
         process_beneficiary.delay(beneficiary_id)
     return len(ids)

@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from rasa_project.actions.menus import MAIN, resolve
+from bot.beneficiaries.erasure import request_erasure
+from bot.registration import services
+from rasa_project.actions.context import her_record, latest_intent, message_language
+from rasa_project.actions.menus import (
+    FIX,
+    MAIN,
+    YES_NO_MENUS,
+    resolve,
+)
 from rasa_project.actions.misunderstanding import OFFER_COUNSELLOR_AFTER, consecutive_misses
+
+DARIJA = ("ary", "ary_Latn")
 
 
 class ActionShowMenu(Action):
@@ -24,8 +34,18 @@ class ActionShowMenu(Action):
         return [SlotSet("menu", MAIN)]
 
 
+def digit_of(tracker: Tracker) -> str | None:
+    """The number she answered; a yes or a no count as 1 and 2 where the menu asks so."""
+    intent, _ = latest_intent(tracker)
+    if intent == "affirm" and tracker.get_slot("menu") in YES_NO_MENUS:
+        return "1"
+    if intent == "deny" and tracker.get_slot("menu") in YES_NO_MENUS:
+        return "2"
+    return next(tracker.get_latest_entity_values("choice"), None)
+
+
 class ActionChooseOption(Action):
-    """Answer a bare number with what it means in the last menu."""
+    """Answer a bare number (or a yes/no) with what it means in the last menu."""
 
     def name(self) -> str:
         return "action_choose_option"
@@ -33,13 +53,87 @@ class ActionChooseOption(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        digit = next(tracker.get_latest_entity_values("choice"), None)
-        choice = resolve(tracker.get_slot("menu"), digit)
+        intent, _ = latest_intent(tracker)
+        choice = resolve(tracker.get_slot("menu"), digit_of(tracker))
         if choice is None:
-            dispatcher.utter_message(response="utter_invalid_choice")
-        else:
-            dispatcher.utter_message(response=choice.response)
+            if intent in ("affirm", "deny"):  # a yes or no with no question asked
+                dispatcher.utter_message(response="utter_help")
+            else:
+                dispatcher.utter_message(response="utter_invalid_choice")
+            return [SlotSet("menu", MAIN)]
+        if choice.startswith("utter_"):
+            dispatcher.utter_message(response=choice)
+            return [SlotSet("menu", MAIN)]
+        if choice.startswith("action_"):
+            return [SlotSet("menu", None), FollowupAction(choice)]
+        handler, _, argument = choice.partition(":")
+        return HANDLERS[handler](dispatcher, tracker, argument)
+
+
+def choose_language(
+    dispatcher: CollectingDispatcher, tracker: Tracker, language: str
+) -> list[EventType]:
+    if language == "ary":
+        # Darija in the script she writes: Arabic script if she writes Arabic.
+        written = message_language(tracker)
+        language = written if written in DARIJA else "ary" if written == "ar" else "ary_Latn"
+    with her_record(tracker) as (session, beneficiary):
+        if beneficiary is not None:
+            services.set_language(session, beneficiary, language)
+    dispatcher.utter_message(response="utter_language_set", language=language)
+    return [SlotSet("menu", MAIN)]
+
+
+def answer_consent(
+    dispatcher: CollectingDispatcher, tracker: Tracker, answer: str
+) -> list[EventType]:
+    with her_record(tracker) as (session, beneficiary):
+        if beneficiary is not None:
+            services.record_consent(session, beneficiary, given=answer == "yes")
+    if answer == "yes":
+        dispatcher.utter_message(response="utter_consent_given")
+        return [SlotSet("menu", None), FollowupAction("action_start_registration")]
+    dispatcher.utter_message(response="utter_consent_refused")
+    return [SlotSet("menu", MAIN), *clear_form_slots()]
+
+
+def answer_erasure(
+    dispatcher: CollectingDispatcher, tracker: Tracker, answer: str
+) -> list[EventType]:
+    if answer != "yes":
+        dispatcher.utter_message(response="utter_erasure_cancelled")
         return [SlotSet("menu", MAIN)]
+    with her_record(tracker) as (session, beneficiary):
+        if beneficiary is not None:
+            request_erasure(session, beneficiary)
+    dispatcher.utter_message(response="utter_erasure_done")
+    return [SlotSet("menu", MAIN), *clear_form_slots()]
+
+
+def fix_answer(dispatcher: CollectingDispatcher, tracker: Tracker, field: str) -> list[EventType]:
+    if field == "ask":
+        dispatcher.utter_message(response="utter_ask_fix")
+        return [SlotSet("menu", FIX)]
+    with her_record(tracker) as (session, beneficiary):
+        if beneficiary is not None and beneficiary.has_consented:
+            services.clear_answer(session, beneficiary, field)
+    dispatcher.utter_message(response="utter_fix_ok")
+    declined = [SlotSet("reg_name_declined", True)] if field == "first_name" else []
+    return [*declined, SlotSet("menu", None), FollowupAction("action_start_registration")]
+
+
+def clear_form_slots() -> list[EventType]:
+    from rasa_project.actions.registration import FORM_SLOTS, HELPER_SLOTS
+
+    return [SlotSet(name, None) for name in (*FORM_SLOTS, *HELPER_SLOTS)]
+
+
+HANDLERS = {
+    "language": choose_language,
+    "consent": answer_consent,
+    "erase": answer_erasure,
+    "fix": fix_answer,
+}
 
 
 class ActionNotUnderstood(Action):

@@ -1,29 +1,52 @@
-"""Numbered menus: what each digit means in the menu she was last shown."""
+"""Numbered menus: what each digit means in the menu she was last shown.
+
+A choice is a response to say (utter_*), an action to run next (action_*), or a
+`handler:argument` that action_choose_option carries out itself.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 MAIN = "main"
+LANGUAGE = "language"
+CONSENT = "consent"
+ERASURE = "erasure"
+REGISTRATION_STUCK = "registration_stuck"
+PROFILE = "profile"
+FIX = "fix"
 
-
-@dataclass(frozen=True)
-class Choice:
-    intent: str  # the intent the digit stands for
-    response: str  # what the bot answers for now
-
-
-MENUS: dict[str, dict[int, Choice]] = {
+MENUS: dict[str, dict[int, str]] = {
     MAIN: {
-        1: Choice("register", "utter_coming_soon"),
-        2: Choice("ask_trainings", "utter_coming_soon"),
-        3: Choice("ask_program_info", "utter_program_info"),
-        4: Choice("request_human", "utter_coming_soon"),
+        1: "action_start_registration",
+        2: "utter_coming_soon",  # trainings: issue #6
+        3: "utter_program_info",
+        4: "utter_coming_soon",  # counsellor: issue #7
+        5: "action_show_profile",
+        6: "action_ask_language",
+    },
+    LANGUAGE: {1: "language:ary", 2: "language:fr", 3: "language:ar"},
+    CONSENT: {1: "consent:yes", 2: "consent:no"},
+    ERASURE: {1: "erase:yes", 2: "erase:no"},
+    REGISTRATION_STUCK: {
+        1: "action_start_registration",
+        2: "utter_coming_soon",  # counsellor: issue #7
+        3: "utter_registration_paused",
+    },
+    PROFILE: {1: "fix:ask", 2: "utter_help"},
+    FIX: {
+        1: "fix:first_name",
+        2: "fix:age",
+        3: "fix:province",
+        4: "fix:education_level",
+        5: "fix:situation",
+        6: "fix:goal",
     },
 }
 
+# Menus a yes or a no can answer: yes is 1, no is 2.
+YES_NO_MENUS = frozenset({CONSENT, ERASURE})
 
-def resolve(menu: str | None, choice: str | None) -> Choice | None:
+
+def resolve(menu: str | None, choice: str | None) -> str | None:
     """The choice behind a digit, or None when the digit is not in that menu."""
     if not choice or not choice.isdigit():
         return None

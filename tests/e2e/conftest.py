@@ -67,8 +67,17 @@ def e2e_postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def tracker_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Rasa's tracker store, shared by every stack (the worker deletes from it on erasure)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('tracker') / 'tracker.sqlite'}"
+
+
+@pytest.fixture(scope="session")
 def rasa_server(
-    ports: Ports, twilio_mock: RecordingProxy, tmp_path_factory: pytest.TempPathFactory
+    ports: Ports,
+    twilio_mock: RecordingProxy,
+    tmp_path_factory: pytest.TempPathFactory,
+    tracker_store_url: str,
 ) -> Iterator[ManagedProcess]:
     """One Rasa server on the trained model for the whole run (it takes a while to load)."""
     if not rasa_env.rasa_executable().exists():
@@ -77,7 +86,7 @@ def rasa_server(
         pytest.fail("the Rasa model is missing or stale: run `make train` (make test does)")
     logs = tmp_path_factory.mktemp("rasa")
     env = base_env(ports, twilio_mock.url)
-    env["MINAJLIKI_TRACKER_STORE_URL"] = f"sqlite:///{logs / 'tracker.sqlite'}"
+    env["MINAJLIKI_TRACKER_STORE_URL"] = tracker_store_url
     settings = Settings.from_env(env)
     rasa = ManagedProcess(
         "rasa",
@@ -115,10 +124,12 @@ def stack(
     rasa_server: ManagedProcess,
     twilio_mock: RecordingProxy,
     tmp_path_factory: pytest.TempPathFactory,
+    tracker_store_url: str,
 ) -> Iterator[Stack]:
     database, broker = request.param.split("-")
     logs = tmp_path_factory.mktemp(request.param)
     env = base_env(ports, twilio_mock.url)
+    env["MINAJLIKI_TRACKER_STORE_URL"] = tracker_store_url
     env["MINAJLIKI_EMBEDDED_BROKER_URL"] = f"sqla+sqlite:///{logs / 'broker.sqlite'}"
     if database == "postgresql":
         require_postgres()

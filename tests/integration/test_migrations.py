@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import Engine, inspect
 
-from bot.migrate import alembic_config, upgrade
-
-
-def downgrade(engine: Engine, revision: str) -> None:
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+from bot.migrate import downgrade, upgrade
 
 
 def test_migrations_go_down_to_nothing_and_up_again(engine: Engine) -> None:

@@ -19,11 +19,21 @@ from bot.simulator import new_message_sid
 from tests.support.fakes import FakeRasa, FakeSender
 
 
-def receive(session: Session, body: str, phone: str = "+212600000010", channel: str = "sms"):  # type: ignore[no-untyped-def]
+def receive(  # type: ignore[no-untyped-def]
+    session: Session,
+    body: str,
+    phone: str = "+212600000010",
+    channel: str = "sms",
+    welcomed: bool = True,
+):
+    """Her message, stored by the webhook; `welcomed`: her first contact is behind her."""
     prefix = "whatsapp:" if channel == "whatsapp" else ""
     message, _ = store_inbound(
         session, InboundMessage(new_message_sid(), prefix + phone, prefix + "+2125", body)
     )
+    if welcomed and message.beneficiary.welcomed_at is None:
+        message.beneficiary.welcomed_at = utcnow()
+        session.commit()
     return message
 
 
@@ -67,7 +77,11 @@ def test_rasa_gets_her_public_id_language_and_channel(session: Session) -> None:
     assert beneficiary is not None
     sender_id, _, metadata = rasa.calls[0]
     assert sender_id == beneficiary.public_id and "+212" not in sender_id
-    assert metadata == {"language": "ary_Latn", "channel": "whatsapp"}
+    assert metadata == {
+        "language": "ary_Latn",
+        "channel": "whatsapp",
+        "text": "bghit nsjel f lbarnamaj",
+    }
 
 
 def test_rasa_outage_keeps_the_message_queued_then_handles_it(session: Session) -> None:

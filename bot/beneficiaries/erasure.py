@@ -1,0 +1,55 @@
+"""Her right to erasure (Law 09-08): her profile and history go, anonymous counts stay.
+
+She asks, confirms, and gets a confirmation; the worker then erases once that confirmation
+has left (it needs her number), in one database transaction, and deletes her Rasa tracker.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from bot.beneficiaries.models import Beneficiary, new_public_id
+from bot.db import utcnow
+from bot.messaging.models import Message
+from bot.rasa_tracker import TrackerStore
+
+
+def request_erasure(session: Session, beneficiary: Beneficiary) -> None:
+    """She confirmed: from now on nothing unsolicited reaches her. Commits."""
+    if beneficiary.erasure_requested_at is None:
+        beneficiary.erasure_requested_at = utcnow()
+    session.commit()
+
+
+def is_due(beneficiary: Beneficiary) -> bool:
+    return beneficiary.erasure_requested_at is not None and beneficiary.erased_at is None
+
+
+def blank_messages(session: Session, beneficiary_id: int) -> None:
+    """Keep each message as a count (direction, channel, language, status), not its content."""
+    session.execute(
+        update(Message)
+        .where(Message.beneficiary_id == beneficiary_id)
+        .values(body="", media=[], twilio_sid=None, error_message=None)
+    )
+
+
+def erase(session: Session, beneficiary: Beneficiary, tracker: TrackerStore | None) -> None:
+    """Erase her personal data. Commits. Safe to run again if interrupted."""
+    old_public_id = beneficiary.public_id
+    if tracker is not None:
+        tracker.forget(old_public_id)  # first: if it fails, nothing is marked done
+    beneficiary.first_name = None
+    beneficiary.age = None
+    beneficiary.profile_name = None
+    # Kept for anonymous statistics: province, age band, education, situation, goal,
+    # language, dates. Everything that names or reaches her goes.
+    beneficiary.phone = f"erased-{uuid.uuid4().hex[:24]}"
+    beneficiary.public_id = new_public_id()
+    beneficiary.consent_version = None
+    beneficiary.erased_at = utcnow()
+    blank_messages(session, beneficiary.id)
+    session.commit()

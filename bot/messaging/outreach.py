@@ -1,0 +1,72 @@
+"""Messages she did not ask for (announcements now; reminders and broadcasts build on it).
+
+They are outbound messages of an unsolicited kind. Opt-out, paused sending and erasure stop
+them twice: they are not queued, and a queued one is cancelled at send time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.beneficiaries.models import Beneficiary
+from bot.i18n import DEFAULT_LANGUAGE
+from bot.messaging.models import Conversation, Message
+from bot.messaging.services import clean_text
+
+CANCELED = "canceled"  # Twilio's own word, so status counts stay in one vocabulary
+
+
+@dataclass
+class AnnounceResult:
+    queued: list[int]  # beneficiary ids
+    skipped: list[int]
+
+
+def latest_conversation(session: Session, beneficiary_id: int) -> Conversation | None:
+    """The channel she last wrote on."""
+    return session.scalar(
+        select(Conversation)
+        .where(Conversation.beneficiary_id == beneficiary_id)
+        .order_by(Conversation.last_inbound_at.desc().nulls_last(), Conversation.id.desc())
+        .limit(1)
+    )
+
+
+def announce(
+    session: Session, texts: Mapping[str, str], beneficiaries: Iterable[Beneficiary]
+) -> AnnounceResult:
+    """Queue one announcement per woman, in her language (French when hers is missing).
+
+    Commits. The caller enqueues `messaging.process_beneficiary` for each queued id.
+    """
+    result = AnnounceResult(queued=[], skipped=[])
+    for beneficiary in beneficiaries:
+        conversation = latest_conversation(session, beneficiary.id)
+        if conversation is None or not beneficiary.accepts_unsolicited:
+            result.skipped.append(beneficiary.id)
+            continue
+        language = beneficiary.reply_language
+        text = texts.get(language) or texts.get(DEFAULT_LANGUAGE) or ""
+        session.add(
+            Message(
+                conversation_id=conversation.id,
+                beneficiary_id=beneficiary.id,
+                direction=Message.OUTBOUND,
+                channel=conversation.channel,
+                body=clean_text(text),
+                status=Message.PENDING,
+                language=language if language in texts else DEFAULT_LANGUAGE,
+                kind=Message.ANNOUNCEMENT,
+            )
+        )
+        result.queued.append(beneficiary.id)
+    session.commit()
+    return result
+
+
+def is_unsolicited(message: Message) -> bool:
+    return message.direction == Message.OUTBOUND and message.kind in Message.UNSOLICITED_KINDS

@@ -1,0 +1,438 @@
+"""Registration, consent, opt-out and erasure: whole conversations, in the four varieties.
+
+Each conversation goes through the signed webhook, the worker, the trained Rasa model, the
+actions server and the NLG endpoint, and every reply is checked at Twilio's door (Prism on
+Twilio's spec), word for word against the catalogs. Runs on PostgreSQL with Redis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import gazetteer, language
+from bot.beneficiaries.models import Beneficiary
+from bot.celery_app import create_celery
+from bot.db import make_engine, make_session_factory
+from bot.i18n import render
+from bot.messaging.models import Message
+from bot.messaging.outreach import announce
+from bot.registration.consent import CONSENT_VERSION
+from bot.settings import Settings
+from bot.simulator import inbound_form, post_signed
+from tests.e2e.conftest import AUTH_TOKEN, Stack
+from tests.e2e.test_walking_skeleton import wait_for
+from tests.support.twilio_mock import RecordingProxy
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.prism,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.parametrize("stack", ["postgresql-redis"], indirect=True),
+]
+
+
+@dataclass(frozen=True)
+class Variety:
+    code: str
+    channel: str
+    language_digit: str
+    profile_name: str | None
+    greet: str
+    register: str
+    name: str
+    other_name: str
+    age: str
+    age_value: int
+    bad_age: str
+    city: str
+    city_code: str
+    unknown_city: str
+    name_correction: str
+    goodbye: str
+    delete: str
+    opt_out: str
+    show_profile: str
+
+
+VARIETIES = {
+    "fr": Variety(
+        "fr", "sms", "2", None, "Bonjour", "je voudrais m'inscrire au programme",
+        "Fatima", "Khadija", "27 ans", 27, "beaucoup", "Fès", "fes", "Zzyzx",
+        "je me suis trompée de prénom", "bye a bientot", "supprimer mon compte",
+        "désabonnement", "je veux voir mes informations",
+    ),
+    "ar": Variety(
+        "ar", "sms", "3", None, "السلام عليكم", "كيف اسجل في البرنامج",
+        "فاطمة", "خديجة", "٢٧", 27, "كثير", "طنجة", "tanger_assilah", "كوكو",
+        "غلطت في الاسم", "في أمان الله", "حذف معطياتي",
+        "توقفوا عن إرسال الرسائل", "أريد أن أرى معلوماتي",
+    ),
+    "ary": Variety(
+        "ary", "whatsapp", "1", "Khadija", "سلام", "بغيت نسجل فبرنامج من أجلك",
+        "حفيظة", "نادية", "تلاتين عام", 30, "بزاف", "فاس", "fes", "ززز",
+        "سميتي ماشي حفيظة", "يالله بسلامة", "حيدو المعلومات ديالي",
+        "حبسو الميساجات", "شنو عندكم عليا؟",
+    ),
+    "ary_Latn": Variety(
+        "ary_Latn", "whatsapp", "1", "Sara B", "salam", "bghit nsjel f min ajliki",
+        "Samira", "Houda", "32", 32, "bzaf", "dar lbida", "casablanca", "Zzyzx",
+        "smiti machi Samira", "yallah bslama", "bghit nms7 lcompte dyali",
+        "7bso lmessagat", "bghit nchof les infos dyali",
+    ),
+}  # fmt: skip
+
+
+@dataclass
+class Woman:
+    """One woman writing to the programme; `say` returns the bot's replies to that message."""
+
+    stack: Stack
+    twilio: RecordingProxy
+    sessions: sessionmaker[Session]
+    phone: str
+    variety: Variety
+    seen: int = 0
+    said: list[str] = field(default_factory=list)
+
+    @property
+    def address(self) -> str:
+        return f"whatsapp:{self.phone}" if self.variety.channel == "whatsapp" else self.phone
+
+    def say(self, body: str) -> list[str]:
+        form = inbound_form(
+            self.phone, self.variety.channel, body, profile_name=self.variety.profile_name
+        )
+        url = self.stack.web_url + "/webhooks/twilio/messages"
+        assert post_signed(url, form, AUTH_TOKEN).status_code == 200
+        self.said.append(body)
+        with self.sessions() as session:  # stored before the webhook answered
+            inbound_id = session.scalar(
+                select(Message.id).where(Message.twilio_sid == form["MessageSid"])
+            )
+        assert inbound_id is not None
+        assert wait_for(lambda: self._answered(inbound_id), timeout=60), self._debug(body)
+        expected = self.seen + self._sent_count(inbound_id)
+        assert wait_for(lambda: len(self.twilio.messages_to(self.address)) >= expected), (
+            self._debug(body)
+        )
+        calls = self.twilio.messages_to(self.address)
+        assert all(call.status == 201 for call in calls), [c.response for c in calls]
+        replies = [call.form["Body"][0] for call in calls[self.seen :]]
+        self.seen = len(calls)
+        return replies
+
+    def _answered(self, inbound_id: int) -> bool:
+        """Her message is handled and none of its replies waits to be sent."""
+        with self.sessions() as session:
+            inbound = session.get(Message, inbound_id)
+            if inbound is None or inbound.status != Message.HANDLED:
+                return False
+            return self._replies(session, inbound_id, waiting=True) == 0
+
+    def _sent_count(self, inbound_id: int) -> int:
+        with self.sessions() as session:
+            return self._replies(session, inbound_id, waiting=False)
+
+    @staticmethod
+    def _replies(session: Session, inbound_id: int, waiting: bool) -> int:
+        unsent = Message.status.in_((Message.PENDING, Message.SUBMITTING))
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(Message)
+                .where(Message.reply_to_id == inbound_id, unsent if waiting else ~unsent)
+            )
+            or 0
+        )
+
+    def record(self) -> Beneficiary:
+        with self.sessions() as session:
+            found = session.scalar(select(Beneficiary).where(Beneficiary.phone == self.phone))
+            assert found is not None
+            session.expunge(found)
+            return found
+
+    def _debug(self, body: str) -> str:
+        return f"no complete answer to {body!r} (said {self.said})\n{self.stack.logs()}"
+
+
+def texts(language_code: str, *names: str, **values: Any) -> list[str]:
+    """What she must read: each response rendered as the NLG endpoint renders it."""
+    rendered = [render(name, language_code, **values) for name in names]
+    assert None not in rendered, names
+    return rendered  # type: ignore[return-value]
+
+
+@pytest.fixture
+def sessions(stack: Stack) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(stack.env["DATABASE_URL"])
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+counter = iter(range(1, 10_000))
+
+
+@pytest.fixture
+def woman(
+    request: pytest.FixtureRequest,
+    stack: Stack,
+    twilio_mock: RecordingProxy,
+    sessions: sessionmaker[Session],
+) -> Woman:
+    variety = VARIETIES[request.node.callspec.params["variety"]]
+    phone = f"+21270{next(counter):07d}"
+    return Woman(stack, twilio_mock, sessions, phone, variety)
+
+
+def choose_language(woman: Woman) -> None:
+    """First contact: the welcome, then her language from the numbered list."""
+    v = woman.variety
+    first = language.detect(v.greet)
+    assert woman.say(v.greet) == texts(first, "utter_welcome")
+    assert woman.say(v.language_digit) == texts(v.code, "utter_language_set")
+    assert woman.record().language == v.code
+
+
+def consent(woman: Woman, by_words: bool = True) -> None:
+    v = woman.variety
+    assert woman.say(v.register if by_words else "1") == texts(v.code, "utter_consent")
+    if v.profile_name:
+        first_question = texts(v.code, "utter_ask_first_name_offered", offered_name=v.profile_name)
+    else:
+        first_question = texts(v.code, "utter_ask_first_name")
+    assert woman.say("1") == texts(v.code, "utter_consent_given") + first_question
+
+
+def give_name(woman: Woman, name: str) -> None:
+    v = woman.variety
+    if v.profile_name:
+        # She says her WhatsApp name is not hers, then writes it.
+        assert woman.say("2") == texts(v.code, "utter_ask_first_name")
+    assert woman.say(name) == texts(v.code, "utter_ask_age")
+
+
+def summary(v: Variety, **changes: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "first_name": v.name,
+        "age": v.age_value,
+        "province": v.city_code,
+        "education_level": "baccalaureate",
+        "situation": "job_seeker",
+        "goal": "find_job",
+    }
+    return {**values, **changes}
+
+
+VARIETY_PARAM = pytest.mark.parametrize("variety", list(VARIETIES))
+
+
+@VARIETY_PARAM
+def test_straight_registration(woman: Woman, variety: str) -> None:
+    v = woman.variety
+    choose_language(woman)
+    consent(woman, by_words=False)  # "1" in the main menu
+    give_name(woman, v.name)
+    assert woman.say(v.age) == texts(v.code, "utter_ask_province")
+    assert woman.say(v.city) == texts(v.code, "utter_ask_education_level")
+    assert woman.say("4") == texts(v.code, "utter_ask_situation")
+    assert woman.say("1") == texts(v.code, "utter_ask_goal")
+    assert woman.say("1") == texts(v.code, "utter_ask_reg_confirm", **summary(v))
+    assert woman.say("1") == texts(v.code, "utter_registered", first_name=v.name)
+
+    record = woman.record()
+    assert record.registered_at is not None
+    assert record.consent == Beneficiary.CONSENT_GIVEN
+    assert record.consent_version == CONSENT_VERSION and record.consent_at is not None
+    assert (record.first_name, record.age, record.province) == (v.name, v.age_value, v.city_code)
+    assert (record.education_level, record.situation, record.goal) == (
+        "baccalaureate", "job_seeker", "find_job",
+    )  # fmt: skip
+    assert woman.say(v.show_profile) == texts(v.code, "utter_profile", **summary(v))
+
+
+@VARIETY_PARAM
+def test_wrong_answers_and_corrections(woman: Woman, variety: str) -> None:
+    v = woman.variety
+    choose_language(woman)
+    consent(woman)
+    give_name(woman, v.name)
+    # A wrong age gets help; under 18 is refused; the second miss in a row offers a person.
+    assert woman.say(v.bad_age) == texts(v.code, "utter_help_age", "utter_ask_age")
+    assert woman.say("15") == texts(v.code, "utter_registration_stuck")
+    assert woman.say("1") == texts(v.code, "utter_welcome_back", "utter_ask_age")
+    assert woman.say(v.age) == texts(v.code, "utter_ask_province")
+    # "My name is not that": the name is asked again, then the form goes on where it was.
+    assert woman.say(v.name_correction) == texts(v.code, "utter_fix_ok", "utter_ask_first_name")
+    assert woman.say(v.other_name) == texts(v.code, "utter_ask_province")
+    # An unknown place leads to the regions, then that region's provinces.
+    regions = woman.say(v.unknown_city)
+    assert regions == texts(
+        v.code, "utter_help_province", "utter_ask_region_choice",
+        choices=REGION_CODES,
+    )  # fmt: skip
+    casablanca_settat = str(REGION_CODES.index("casablanca_settat") + 1)
+    provinces = woman.say(casablanca_settat)
+    assert provinces == texts(
+        v.code, "utter_ask_province_choice", choices=list(provinces_of("casablanca_settat"))
+    )
+    assert woman.say("1") == texts(v.code, "utter_ask_education_level")
+    assert woman.say("9") == texts(v.code, "utter_help_choice", "utter_ask_education_level")
+    assert woman.say("5") == texts(v.code, "utter_ask_situation")
+    assert woman.say("2") == texts(v.code, "utter_ask_goal")
+    assert woman.say("2") == texts(
+        v.code, "utter_ask_reg_confirm",
+        **summary(v, first_name=v.other_name, province=provinces_of("casablanca_settat")[0],
+                  education_level="university", situation="business_idea",
+                  goal="start_business"),
+    )  # fmt: skip
+    # At the summary: "2" to change, "2" for the age.
+    assert woman.say("2") == texts(v.code, "utter_ask_fix")
+    assert woman.say("2") == texts(v.code, "utter_fix_ok", "utter_ask_age")
+    assert woman.say("45") == texts(
+        v.code, "utter_ask_reg_confirm",
+        **summary(v, first_name=v.other_name, age=45,
+                  province=provinces_of("casablanca_settat")[0],
+                  education_level="university", situation="business_idea",
+                  goal="start_business"),
+    )  # fmt: skip
+    assert woman.say("1") == texts(v.code, "utter_registered", first_name=v.other_name)
+    record = woman.record()
+    assert (record.first_name, record.age, record.age_band) == (v.other_name, 45, "45-54")
+    assert record.registered_at is not None
+
+
+@VARIETY_PARAM
+def test_interrupted_and_resumed(woman: Woman, variety: str) -> None:
+    v = woman.variety
+    choose_language(woman)
+    consent(woman)
+    give_name(woman, v.name)
+    assert woman.say(v.age) == texts(v.code, "utter_ask_province")
+    assert woman.say(v.goodbye) == texts(v.code, "utter_registration_paused")
+    record = woman.record()
+    assert (record.first_name, record.age, record.registered_at) == (v.name, v.age_value, None)
+    # Later she asks what we keep, then takes up where she left off.
+    assert woman.say(v.show_profile) == texts(
+        v.code, "utter_profile_incomplete",
+        **summary(v, province=None, education_level=None, situation=None, goal=None),
+    )  # fmt: skip
+    assert woman.say(v.register) == texts(v.code, "utter_welcome_back", "utter_ask_province")
+    assert woman.say(v.city) == texts(v.code, "utter_ask_education_level")
+    assert woman.say("4") == texts(v.code, "utter_ask_situation")
+    assert woman.say("1") == texts(v.code, "utter_ask_goal")
+    assert woman.say("1") == texts(v.code, "utter_ask_reg_confirm", **summary(v))
+    assert woman.say("1") == texts(v.code, "utter_registered", first_name=v.name)
+
+
+@VARIETY_PARAM
+def test_refusing_consent_keeps_nothing_but_her_number(woman: Woman, variety: str) -> None:
+    v = woman.variety
+    choose_language(woman)
+    assert woman.say(v.register) == texts(v.code, "utter_consent")
+    assert woman.say("2") == texts(v.code, "utter_consent_refused")
+    record = woman.record()
+    assert record.consent == Beneficiary.CONSENT_REFUSED
+    assert (record.first_name, record.age, record.province, record.profile_name) == (
+        None, None, None, None,
+    )  # fmt: skip
+
+    def her_bodies() -> set[str]:
+        with woman.sessions() as session:
+            return set(
+                session.scalars(select(Message.body).where(Message.beneficiary_id == record.id))
+            )
+
+    assert wait_for(lambda: her_bodies() == {""}, timeout=20), her_bodies()
+    # She can come back later: she is asked again.
+    assert woman.say(v.register) == texts(v.code, "utter_consent")
+
+
+@VARIETY_PARAM
+def test_opt_out_then_an_announcement_skips_her(
+    woman: Woman, variety: str, stack: Stack, twilio_mock: RecordingProxy
+) -> None:
+    v = woman.variety
+    choose_language(woman)
+    # The other woman stays subscribed; she gets the announcement.
+    other = Woman(woman.stack, twilio_mock, woman.sessions, woman.phone + "9", v)
+    choose_language(other)
+    words, keyword = v.opt_out, "STOP"
+    assert woman.say(words) == texts(v.code, "utter_opted_out")
+    assert woman.record().opt_out_source == "intent"
+    assert woman.say("START") == texts(v.code, "utter_opted_in")
+    assert woman.record().opted_out_at is None
+    assert woman.say(keyword) == texts(v.code, "utter_opted_out")
+    assert woman.record().opt_out_source == "keyword"
+
+    news = {code: f"[{code}] Nouvelle formation à Fès le 3 décembre" for code in VARIETIES}
+    with woman.sessions() as session:
+        targets = session.scalars(
+            select(Beneficiary).where(Beneficiary.phone.in_((woman.phone, other.phone)))
+        ).all()
+        result = announce(session, news, targets)
+    assert result.skipped == [woman.record().id]
+    assert result.queued == [other.record().id]
+    celery = create_celery(Settings.from_env(stack.env))
+    celery.send_task("messaging.process_beneficiary", args=[other.record().id])
+    assert wait_for(lambda: len(twilio_mock.messages_to(other.address)) > other.seen)
+    assert twilio_mock.messages_to(other.address)[-1].form["Body"] == [news[v.code]]
+    assert len(twilio_mock.messages_to(woman.address)) == woman.seen
+
+
+@VARIETY_PARAM
+def test_erasure_leaves_no_personal_data(
+    woman: Woman, variety: str, tracker_store_url: str
+) -> None:
+    v = woman.variety
+    choose_language(woman)
+    consent(woman)
+    give_name(woman, v.name)
+    assert woman.say(v.age) == texts(v.code, "utter_ask_province")
+    assert woman.say(v.delete) == texts(v.code, "utter_confirm_erasure")
+    assert woman.say("2") == texts(v.code, "utter_erasure_cancelled")
+    assert woman.say(v.delete) == texts(v.code, "utter_confirm_erasure")
+    record = woman.record()
+    assert woman.say("1") == texts(v.code, "utter_erasure_done")
+
+    def erased() -> Beneficiary | None:
+        with woman.sessions() as session:
+            found = session.get(Beneficiary, record.id)
+            return found if found is not None and found.erased_at is not None else None
+
+    after = wait_for(erased, timeout=30)
+    assert after is not None, woman.stack.logs()
+    assert after.phone != woman.phone and after.public_id != record.public_id
+    assert (after.first_name, after.age, after.profile_name) == (None, None, None)
+    assert after.age_band == record.age_band  # anonymous statistics stay
+    with woman.sessions() as session:
+        assert session.scalar(select(Beneficiary).where(Beneficiary.phone == woman.phone)) is None
+        bodies = session.scalars(select(Message.body).where(Message.beneficiary_id == record.id))
+        assert set(bodies) == {""}
+        her_row = session.execute(
+            text("SELECT * FROM beneficiaries WHERE id = :id"), {"id": record.id}
+        ).one()
+        everything = str(tuple(her_row))
+    for personal in (woman.phone, record.public_id, v.name, v.profile_name or v.name):
+        assert personal not in everything
+    tracker = create_engine(tracker_store_url)
+    with tracker.connect() as connection:
+        left = connection.execute(
+            text("SELECT count(*) FROM events WHERE sender_id = :id"), {"id": record.public_id}
+        ).scalar()
+    tracker.dispose()
+    assert left == 0
+
+
+def provinces_of(region: str) -> list[str]:
+    return [p.code for p in gazetteer.provinces() if p.region == region]
+
+
+REGION_CODES = [r.code for r in gazetteer.regions()]
