@@ -28,13 +28,18 @@ def is_due(beneficiary: Beneficiary) -> bool:
     return beneficiary.erasure_requested_at is not None and beneficiary.erased_at is None
 
 
-def blank_messages(session: Session, beneficiary_id: int) -> None:
-    """Keep each message as a count (direction, channel, language, status), not its content."""
-    session.execute(
-        update(Message)
-        .where(Message.beneficiary_id == beneficiary_id)
-        .values(body="", media=[], twilio_sid=None, error_message=None)
-    )
+def blank_messages(session: Session, beneficiary_id: int, only_done: bool = False) -> None:
+    """Keep each message as a count (direction, channel, language, status), not its content.
+
+    `only_done` spares what is still in flight: her messages not yet handled and replies
+    not yet sent (a refusal forgets the past, not the message she just sent).
+    """
+    query = update(Message).where(Message.beneficiary_id == beneficiary_id)
+    if only_done:
+        query = query.where(
+            Message.status.not_in((Message.RECEIVED, Message.PENDING, Message.SUBMITTING))
+        )
+    session.execute(query.values(body="", media=[], twilio_sid=None, error_message=None))
 
 
 def erase(session: Session, beneficiary: Beneficiary, tracker: TrackerStore | None) -> None:

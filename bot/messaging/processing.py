@@ -134,7 +134,7 @@ def after_sending(session: Session, beneficiary_id: int, tracker: TrackerStore |
         erasure.erase(session, beneficiary, tracker)
     elif beneficiary.consent == Beneficiary.CONSENT_REFUSED:
         # No consent: her number and the refusal are all that is kept.
-        erasure.blank_messages(session, beneficiary.id)
+        erasure.blank_messages(session, beneficiary.id, only_done=True)
         session.commit()
         if tracker is not None:
             tracker.forget(beneficiary.public_id)

@@ -289,3 +289,17 @@ def test_tracker_forget_deletes_only_her_events(tracker: TrackerStore) -> None:
 
 def test_tracker_forget_without_an_events_table_forgets_nothing(tracker: TrackerStore) -> None:
     assert tracker.forget("fatima-public-id") == 0
+
+
+def test_forgetting_after_a_refusal_spares_the_message_not_yet_handled(session: Session) -> None:
+    from bot.beneficiaries.erasure import blank_messages
+
+    handled = receive(session, "la ma bghitch")
+    handled.status = Message.HANDLED
+    waiting = receive(session, "sm7li, bghit nsjel daba")
+    session.commit()
+    blank_messages(session, handled.beneficiary_id, only_done=True)
+    session.commit()
+    session.refresh(handled)
+    session.refresh(waiting)
+    assert (handled.body, waiting.body) == ("", "sm7li, bghit nsjel daba")
