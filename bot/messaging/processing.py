@@ -61,15 +61,22 @@ def handle_inbound(session: Session, message: Message, rasa: RasaClient) -> list
         replies.append(answer_keyword(session, message, keyword))
     elif message.conversation.status == Conversation.STATUS_BOT:
         text = text_for_rasa(message)
-        if beneficiary.welcomed_at is None and beneficiary.language is None:
-            beneficiary.welcomed_at = utcnow()
+        first_contact = beneficiary.welcomed_at is None and beneficiary.language is None
+        if first_contact:
             text = FIRST_CONTACT
         metadata = {
             "language": message.language,
             "channel": message.channel,
             "text": message.body[:MAX_METADATA_TEXT],
         }
-        for reply in rasa.send(beneficiary.public_id, text, metadata):
+        # Commit before the bot's turn: the actions server writes her record through its
+        # own connection, and a write left open here would block it (SQLite locks the
+        # file, PostgreSQL her row) until Rasa gave up. Her message stays "received".
+        session.commit()
+        answers = rasa.send(beneficiary.public_id, text, metadata)
+        if first_contact:
+            beneficiary.welcomed_at = utcnow()
+        for reply in answers:
             replies.append(add_reply(session, message, reply.text, reply.image))
     message.status = Message.HANDLED
     session.commit()
