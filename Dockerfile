@@ -5,6 +5,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY webhooks ./webhooks
+COPY console ./console
 COPY rasa_project/__init__.py ./rasa_project/__init__.py
 COPY rasa_project/actions ./rasa_project/actions
 RUN pip install --no-cache-dir .

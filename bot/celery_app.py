@@ -7,6 +7,7 @@ from celery import Celery
 from bot.settings import Settings
 
 SWEEP_EVERY_SECONDS = 30.0
+RELEASE_IDLE_EVERY_SECONDS = 300.0
 EMBEDDED_POLLING_SECONDS = 0.1
 
 
@@ -29,13 +30,17 @@ def create_celery(settings: Settings) -> Celery:
                 "task": "messaging.sweep",
                 "schedule": SWEEP_EVERY_SECONDS,
             },
+            "release-idle-handoffs": {
+                "task": "handoffs.release_idle",
+                "schedule": RELEASE_IDLE_EVERY_SECONDS,
+            },
         },
     )
     if settings.redis_url:
         app.conf.broker_transport_options = {"visibility_timeout": 3600}
     else:
         _poll_embedded_broker_often()
-    app.autodiscover_tasks(["bot.messaging"], force=True)
+    app.autodiscover_tasks(["bot.messaging", "bot.handoffs"], force=True)
     return app
 
 

@@ -14,6 +14,7 @@ from bot import rasa_env
 from bot.messaging.models import CHANNELS, WHATSAPP
 from bot.settings import ConfigError, Settings
 from bot.simulator import inbound_form, post_signed
+from bot.staff.models import ROLES
 
 
 def _settings() -> Settings:
@@ -73,6 +74,96 @@ def gen_lookups() -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(rasa_lookup_yaml(), encoding="utf-8")
     click.echo(f"wrote {target.relative_to(rasa_env.PROJECT_ROOT)}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _staff_session():  # type: ignore[no-untyped-def]
+    from bot.db import make_engine, make_session_factory
+
+    engine = make_engine(_settings().database_url)
+    return engine, make_session_factory(engine)()
+
+
+@main.command("create-user")
+@click.option("--email", required=True, help="Her sign-in address (stored lowercase).")
+@click.option("--name", required=True, help="Her name, as colleagues know it.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(ROLES),
+    help="admin: everything and accounts; staff: every province; counsellor: her provinces.",
+)
+@click.option("--partner", default=None, help="ANAPEC, RESOFEM or a local partner (counsellors).")
+@click.option(
+    "--province", "provinces", multiple=True, help="A gazetteer code, e.g. fes (repeatable)."
+)
+@click.option("--phone", default=None, help="E.164, e.g. +212612345678 (optional).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(
+    email: str,
+    name: str,
+    role: str,
+    partner: str | None,
+    provinces: tuple[str, ...],
+    phone: str | None,
+    password_stdin: bool,
+) -> None:
+    """Create a staff console account (the first admin, for one)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.staff.services import StaffError
+    from bot.staff.services import create_user as create
+
+    password = _read_password(password_stdin)
+    engine, session = _staff_session()
+    try:
+        user = create(
+            session,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            partner=partner,
+            provinces=provinces,
+            phone=phone,
+        )
+        click.echo(f"created {user.role} {user.email} (id {user.id})")
+    except StaffError as exc:
+        raise click.ClickException(f"invalid account: {exc}") from exc
+    except SQLAlchemyError as exc:
+        raise click.ClickException(
+            f"the database is not ready (run `minajliki migrate`): {exc.__class__.__name__}"
+        ) from exc
+    finally:
+        session.close()
+        engine.dispose()
+
+
+@main.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password(email: str, password_stdin: bool) -> None:
+    """Give a staff account a new password (signs out its open sessions)."""
+    from bot.staff.services import StaffError, get_by_email
+    from bot.staff.services import set_password as change
+
+    engine, session = _staff_session()
+    try:
+        user = get_by_email(session, email)
+        if user is None:
+            raise click.ClickException(f"no account with the address {email.strip().lower()}")
+        change(session, user, _read_password(password_stdin))
+        click.echo(f"new password set for {user.email}")
+    except StaffError as exc:
+        raise click.ClickException(f"invalid password: {exc}") from exc
+    finally:
+        session.close()
+        engine.dispose()
 
 
 @main.command("serve-rasa")

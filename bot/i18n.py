@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from string import Formatter
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from babel.support import NullTranslations, Translations
 
 from bot.responses import LABELS, NOT_GIVEN, parts
@@ -13,6 +16,7 @@ from bot.settings import PROJECT_ROOT
 
 LOCALES_DIR = PROJECT_ROOT / "locales"
 LANGUAGES = ("fr", "ar", "ary", "ary_Latn")
+MOROCCO_TZ = ZoneInfo("Africa/Casablanca")
 DEFAULT_LANGUAGE = "fr"
 
 
@@ -63,6 +67,9 @@ def localise_values(values: dict[str, Any], language: str) -> dict[str, Any]:
             shown[name] = gettext(LABELS[name][value], language)
         elif name == "province":
             shown[name] = place_name(str(value), language)
+    when = values.get("when")
+    if isinstance(when, str) and when:
+        shown["when"] = format_when(when, language)
     choices = values.get("choices")
     if isinstance(choices, list | tuple):
         shown["choices"] = "\n".join(
@@ -70,6 +77,16 @@ def localise_values(values: dict[str, Any], language: str) -> dict[str, Any]:
             for number, code in enumerate(choices, start=1)
         )
     return shown
+
+
+def format_when(iso: str, language: str) -> str:
+    """'lundi 09:00' / 'الاثنين 09:00' in Morocco's time; Babel knows ar_MA and fr_MA."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    locale = "ar_MA" if language in ("ar", "ary") else "fr_MA"
+    return format_datetime(moment, "EEEE d MMMM HH:mm", tzinfo=MOROCCO_TZ, locale=locale)
 
 
 def render(response: str, language: str, /, **values: Any) -> str | None:

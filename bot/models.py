@@ -3,4 +3,6 @@
 
 def import_all_models() -> None:
     from bot.beneficiaries import models as _beneficiaries  # noqa: F401
+    from bot.handoffs import models as _handoffs  # noqa: F401
     from bot.messaging import models as _messaging  # noqa: F401
+    from bot.staff import models as _staff  # noqa: F401

@@ -198,6 +198,49 @@ RESPONSES: dict[str, tuple[str, ...]] = {
         ),
     ),
     "utter_erasure_cancelled": (N_("All right, nothing was erased."), MENU),
+    # Counsellor handoff
+    "utter_handoff_open": (
+        N_(
+            "A counsellor will answer you here as soon as possible. "
+            "You can already write your question."
+        ),
+    ),
+    "utter_handoff_closed": (
+        N_(
+            "Our counsellors are not available right now. A counsellor will answer you "
+            "from {when}. You can already write your question here."
+        ),
+    ),
+    "utter_handoff_media": (
+        N_(
+            "I cannot read voice notes, photos or documents. "
+            "A counsellor will look at it and answer you here soon."
+        ),
+    ),
+    "utter_handoff_media_closed": (
+        N_(
+            "I cannot read voice notes, photos or documents. A counsellor will look at it "
+            "and answer you from {when}."
+        ),
+    ),
+    "utter_handoff_distress": (
+        N_(
+            "You are not alone. If you are in danger now, call 19 (police) or 15 (emergency). "
+            "The free line for women facing violence is 8350. "
+            "A counsellor will answer you here as soon as possible."
+        ),
+    ),
+    "utter_handoff_resolved": (
+        N_("Your conversation with the counsellor is closed. The assistant is back."),
+        MENU,
+    ),
+    "utter_handoff_idle": (
+        N_(
+            "We have not heard from you for a while, so the assistant is back. "
+            "To talk to a counsellor again, reply 4."
+        ),
+        MENU,
+    ),
 }
 
 # How stored codes read in her language (the NLG endpoint renders them).
@@ -225,6 +268,14 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 NOT_GIVEN = N_("not given yet")
+
+# Counsellors' ready-made replies, sent in her language from the console's reply box.
+CANNED_REPLIES: dict[str, str] = {
+    "hello": N_("Hello, I am your counsellor. How can I help you?"),
+    "documents": N_("Please bring your national ID card and, if you have one, your CV."),
+    "call": N_("I will call you on this number soon. Please keep your phone with you."),
+    "closing": N_("Thank you. I wish you every success. Write to us whenever you need."),
+}
 
 
 def parts(response: str) -> tuple[str, ...] | None:

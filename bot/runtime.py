@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import make_engine, make_session_factory
+from bot.handoffs.office_hours import OfficeHours
 from bot.messaging.senders import Sender, make_sender
 from bot.rasa_client import RasaClient
 from bot.rasa_env import tracker_store_url
@@ -31,6 +32,10 @@ class Runtime:
     @cached_property
     def rasa(self) -> RasaClient:
         return RasaClient(self.settings.rasa_url, timeout=self.settings.rasa_timeout_seconds)
+
+    @cached_property
+    def office_hours(self) -> OfficeHours:
+        return OfficeHours.parse(self.settings.office_hours, self.settings.holidays)
 
     @cached_property
     def tracker(self) -> TrackerStore:

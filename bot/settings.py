@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from bot.handoffs.office_hours import OfficeHours, OfficeHoursError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
@@ -51,6 +53,12 @@ class Settings:
     # Rasa's tracker store; default: the app's PostgreSQL, or its own SQLite file.
     tracker_store_url: str | None = None
     env: str = "development"
+    # When counsellors answer (Africa/Casablanca), e.g. "mon-fri 09:00-17:00; sat 09:00-12:00".
+    office_hours: str = "mon-fri 09:00-17:00"
+    # Days off, ISO dates separated by commas.
+    holidays: str = ""
+    # A handoff nobody wrote in for this long goes back to the bot.
+    handoff_idle_hours: float = 24.0
 
     ENV_NAMES: ClassVar[dict[str, str]] = {
         "database_url": "DATABASE_URL",
@@ -71,7 +79,13 @@ class Settings:
         "web_url": "MINAJLIKI_WEB_URL",
         "tracker_store_url": "MINAJLIKI_TRACKER_STORE_URL",
         "nlg_token": "MINAJLIKI_NLG_TOKEN",
+        "office_hours": "MINAJLIKI_OFFICE_HOURS",
+        "holidays": "MINAJLIKI_HOLIDAYS",
+        "handoff_idle_hours": "MINAJLIKI_HANDOFF_IDLE_HOURS",
     }
+    FLOAT_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"rasa_timeout_seconds", "handoff_idle_hours"}
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -81,7 +95,7 @@ class Settings:
         for f in fields(cls):
             raw = environ.get(cls.ENV_NAMES.get(f.name, ""), "").strip()
             if raw:
-                values[f.name] = float(raw) if f.name == "rasa_timeout_seconds" else raw
+                values[f.name] = float(raw) if f.name in cls.FLOAT_FIELDS else raw
         if "web_url" not in values and environ.get("PORT", "").strip().isdigit():
             values["web_url"] = f"http://127.0.0.1:{environ['PORT'].strip()}"
         values.update(overrides)
@@ -135,6 +149,12 @@ class Settings:
                 problems.append("PUBLIC_URL is required with Twilio (signatures and callbacks)")
         if self.twilio_whatsapp_from and not self.twilio_whatsapp_from.startswith("whatsapp:"):
             problems.append("TWILIO_WHATSAPP_FROM must look like 'whatsapp:+14155238886'")
+        try:
+            OfficeHours.parse(self.office_hours, self.holidays)
+        except OfficeHoursError as exc:
+            problems.append(f"MINAJLIKI_OFFICE_HOURS / MINAJLIKI_HOLIDAYS: {exc}")
+        if self.handoff_idle_hours <= 0:
+            problems.append("MINAJLIKI_HANDOFF_IDLE_HOURS must be positive")
         if self.is_production and self.secret_key == Settings.secret_key:
             problems.append("SECRET_KEY must be set in production")
         if problems:

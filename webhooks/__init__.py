@@ -1,4 +1,5 @@
-"""Flask app factory: Twilio webhooks, the Rasa NLG endpoint, health and the simulator."""
+"""Flask app factory: Twilio webhooks, the Rasa NLG endpoint, health, the simulator and the
+staff console."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.runtime import Runtime
@@ -36,7 +38,11 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
         MAX_CONTENT_LENGTH=512 * 1024,  # Twilio's webhooks are a few kB
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.is_production,
+        # Browsers only send it back over HTTPS once the app is served over HTTPS.
+        SESSION_COOKIE_SECURE=settings.is_production
+        or (settings.public_url or "").lower().startswith("https://"),
+        # A form stays valid as long as the session (a page left open all morning).
+        WTF_CSRF_TIME_LIMIT=None,
     )
     # Behind a reverse proxy (ngrok, nginx), rebuild the URL Twilio signed.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
@@ -44,12 +50,22 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     app.extensions["minajliki"] = runtime
     app.extensions["minajliki.enqueue"] = enqueue or _celery_enqueue(settings)
 
+    import console
     from webhooks import health, nlg, simulator, twilio
 
     app.register_blueprint(twilio.bp)
     app.register_blueprint(nlg.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(simulator.bp)
+    console.init_app(app, settings)
+
+    # Every form posted from a browser carries a CSRF token. Machines prove themselves
+    # otherwise: Twilio signs its webhooks, Rasa sends the NLG token, and the simulator's
+    # /send takes JSON only (a cross-site form cannot post JSON without a CORS preflight).
+    csrf = CSRFProtect(app)
+    csrf.exempt(twilio.bp)
+    csrf.exempt(nlg.bp)
+    csrf.exempt(simulator.send)
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:

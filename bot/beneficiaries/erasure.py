@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.beneficiaries.models import Beneficiary, new_public_id
@@ -57,4 +57,13 @@ def erase(session: Session, beneficiary: Beneficiary, tracker: TrackerStore | No
     beneficiary.consent_version = None
     beneficiary.erased_at = utcnow()
     blank_messages(session, beneficiary.id)
+    forget_notes(session, beneficiary.id)
     session.commit()
+
+
+def forget_notes(session: Session, beneficiary_id: int) -> None:
+    """Counsellors' notes about her may name her: they go; the handoffs stay as counts."""
+    from bot.handoffs.models import Handoff, HandoffNote
+
+    handoff_ids = select(Handoff.id).where(Handoff.beneficiary_id == beneficiary_id)
+    session.execute(delete(HandoffNote).where(HandoffNote.handoff_id.in_(handoff_ids)))

@@ -48,6 +48,8 @@ class Message(Base):
 
     # Kinds of outbound message
     REPLY = "reply"  # the bot answering her
+    AGENT = "agent"  # a counsellor writing to her
+    NOTICE = "notice"  # the bot telling her where her conversation stands (handoff)
     ANNOUNCEMENT = "announcement"  # programme news she did not ask for
     UNSOLICITED_KINDS = frozenset({ANNOUNCEMENT, "reminder", "broadcast"})
 

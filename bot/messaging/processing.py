@@ -12,6 +12,11 @@ from bot.beneficiaries import erasure, reachability
 from bot.beneficiaries.models import Beneficiary
 from bot.beneficiaries.reachability import resume_sending
 from bot.db import utcnow
+from bot.handoffs import services as handoffs
+from bot.handoffs.distress import is_distress
+from bot.handoffs.models import Handoff
+from bot.handoffs.notices import opening_notice
+from bot.handoffs.office_hours import OfficeHours
 from bot.i18n import render
 from bot.messaging import leases
 from bot.messaging.models import STATUS_LENGTH, Conversation, Message
@@ -47,8 +52,10 @@ def reply_language(beneficiary: Beneficiary, detected: str) -> str:
     return chosen or detected
 
 
-def handle_inbound(session: Session, message: Message, rasa: RasaClient) -> list[Message]:
-    """Give one inbound message to the bot and store its replies. Commits."""
+def handle_inbound(
+    session: Session, message: Message, rasa: RasaClient, hours: OfficeHours | None = None
+) -> list[Message]:
+    """Give one inbound message to the bot (or to a person) and store replies. Commits."""
     beneficiary = message.beneficiary
     resume_sending(beneficiary)  # she wrote, so her phone works
     detected = language.detect(message.body, default=beneficiary.reply_language)
@@ -59,7 +66,12 @@ def handle_inbound(session: Session, message: Message, rasa: RasaClient) -> list
     if keyword is not None:
         # Before the model and whoever holds the conversation: STOP must always work.
         replies.append(answer_keyword(session, message, keyword))
-    elif message.conversation.status == Conversation.STATUS_BOT:
+    elif message.conversation.status == Conversation.STATUS_HELD:
+        # A counsellor holds the conversation: the bot stays silent, her inbox shows it.
+        handoffs.note_her_message(session, message.conversation_id)
+    elif needs_a_person(message):
+        replies.append(hand_over(session, message, hours or OfficeHours.parse(None)))
+    else:
         text = text_for_rasa(message)
         first_contact = beneficiary.welcomed_at is None and beneficiary.language is None
         if first_contact:
@@ -84,6 +96,22 @@ def handle_inbound(session: Session, message: Message, rasa: RasaClient) -> list
 
 
 MAX_METADATA_TEXT = 1000
+
+
+def needs_a_person(message: Message) -> bool:
+    """Media the bot cannot read, or words of distress: a counsellor, not the model."""
+    media_alone = bool(message.media) and not message.body.strip()
+    return media_alone or is_distress(message.body)
+
+
+def hand_over(session: Session, message: Message, hours: OfficeHours) -> Message:
+    reason = Handoff.DISTRESS if is_distress(message.body) else Handoff.MEDIA
+    handoffs.open_handoff(
+        session, message.conversation, reason, priority=reason == Handoff.DISTRESS
+    )
+    name, values = opening_notice(reason, hours, utcnow())
+    text = render(name, message.language or "fr", **values) or ""
+    return add_reply(session, message, text, None)
 
 
 def answer_keyword(session: Session, message: Message, keyword: str) -> Message:
@@ -153,6 +181,7 @@ def drain(
     rasa: RasaClient,
     sender: Sender,
     tracker: TrackerStore | None = None,
+    hours: OfficeHours | None = None,
 ) -> DrainResult:
     """Handle all her queued messages in arrival order under her lease.
 
@@ -169,7 +198,7 @@ def drain(
             message = next_pending_inbound(session, beneficiary_id)
             if message is None:
                 break
-            handle_inbound(session, message, rasa)
+            handle_inbound(session, message, rasa, hours)
             result.handled += 1
             sent, result.send_retry = send_pending(session, beneficiary_id, sender)
             result.sent += sent

@@ -31,7 +31,14 @@ def process_beneficiary(self: Task, beneficiary_id: int) -> None:
     runtime = get_runtime()
     with session_scope(runtime.sessions) as session:
         try:
-            result = drain(session, beneficiary_id, runtime.rasa, runtime.sender, runtime.tracker)
+            result = drain(
+                session,
+                beneficiary_id,
+                runtime.rasa,
+                runtime.sender,
+                runtime.tracker,
+                runtime.office_hours,
+            )
         except RasaUnavailable as exc:
             log.warning("bot unavailable, retrying beneficiary %s: %s", beneficiary_id, exc)
             raise self.retry(countdown=backoff(self.request.retries)) from None

@@ -9,15 +9,21 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.beneficiaries.erasure import request_erasure
+from bot.handoffs.models import Handoff
 from bot.registration import services
 from rasa_project.actions.context import her_record, latest_intent, message_language
+from rasa_project.actions.handoff import hand_over
 from rasa_project.actions.menus import (
     FIX,
     MAIN,
     YES_NO_MENUS,
     resolve,
 )
-from rasa_project.actions.misunderstanding import OFFER_COUNSELLOR_AFTER, consecutive_misses
+from rasa_project.actions.misunderstanding import (
+    HAND_OVER_AFTER,
+    OFFER_COUNSELLOR_AFTER,
+    consecutive_misses,
+)
 
 DARIJA = ("ary", "ary_Latn")
 
@@ -145,7 +151,10 @@ class ActionNotUnderstood(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if consecutive_misses(tracker.events) >= OFFER_COUNSELLOR_AFTER:
+        misses = consecutive_misses(tracker.events)
+        if misses >= HAND_OVER_AFTER:
+            return hand_over(dispatcher, tracker, Handoff.MISUNDERSTOOD)
+        if misses >= OFFER_COUNSELLOR_AFTER:
             dispatcher.utter_message(response="utter_offer_counsellor")
         else:
             dispatcher.utter_message(response="utter_default")

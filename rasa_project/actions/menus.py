@@ -19,7 +19,7 @@ MENUS: dict[str, dict[int, str]] = {
         1: "action_start_registration",
         2: "utter_coming_soon",  # trainings: issue #6
         3: "utter_program_info",
-        4: "utter_coming_soon",  # counsellor: issue #7
+        4: "action_request_human",
         5: "action_show_profile",
         6: "action_ask_language",
     },
@@ -28,7 +28,7 @@ MENUS: dict[str, dict[int, str]] = {
     ERASURE: {1: "erase:yes", 2: "erase:no"},
     REGISTRATION_STUCK: {
         1: "action_start_registration",
-        2: "utter_coming_soon",  # counsellor: issue #7
+        2: "action_request_human",
         3: "utter_registration_paused",
     },
     PROFILE: {1: "fix:ask", 2: "utter_help"},

@@ -8,6 +8,8 @@ from typing import Any
 # Intents that mean "the bot could not help with that message".
 MISS_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 OFFER_COUNSELLOR_AFTER = 2
+# A third miss in a row: a counsellor takes the conversation.
+HAND_OVER_AFTER = 3
 
 
 def consecutive_misses(events: Iterable[dict[str, Any]]) -> int:

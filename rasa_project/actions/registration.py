@@ -28,7 +28,7 @@ HELPER_SLOTS = ("reg_choices", "reg_choices_kind", "reg_fixing", "reg_misses", "
 MISSES_BEFORE_OFFER = 2
 # Said in the middle of the form, these cannot wait: the form pauses for them.
 INTERRUPTIONS = {
-    "request_human": "action_interrupt_for_counsellor",
+    "request_human": "action_request_human",
     "delete_my_data": "action_ask_erasure",
     "change_language": "action_ask_language",
     "show_profile": "action_show_profile",
@@ -320,16 +320,3 @@ class ActionFinishRegistration(Action):
         if registered:
             dispatcher.utter_message(response="utter_registered", first_name=first_name)
         return [SlotSet("menu", MAIN), *(SlotSet(name, None) for name in HELPER_SLOTS)]
-
-
-class ActionInterruptForCounsellor(Action):
-    """She asked for a person in the middle of registration (handoff comes with #7)."""
-
-    def name(self) -> str:
-        return "action_interrupt_for_counsellor"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_coming_soon")
-        return [SlotSet("menu", MAIN)]

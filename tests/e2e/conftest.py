@@ -28,6 +28,7 @@ from tests.support.twilio_mock import RecordingProxy
 ACCOUNT_SID = "AC" + "e2e0" * 8
 AUTH_TOKEN = "e2e-auth-token"
 SMS_FROM = "+15005550006"
+CHROMIUM = Path("/usr/bin/chromium")
 WHATSAPP_FROM = "whatsapp:+14155238886"
 
 
@@ -56,6 +57,8 @@ def base_env(ports: Ports, twilio_url: str) -> dict[str, str]:
         "TWILIO_WHATSAPP_FROM": WHATSAPP_FROM,
         "TWILIO_API_BASE_URL": twilio_url,
         "PYTHONUNBUFFERED": "1",
+        # Counsellors are always in: what she is told does not depend on when tests run.
+        "MINAJLIKI_OFFICE_HOURS": "mon-sun 00:00-23:59",
     }
 
 
@@ -174,3 +177,21 @@ def stack(
     finally:
         for process in reversed(processes):
             process.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium, headless, driven by Playwright (never `playwright install`)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run installs it")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()

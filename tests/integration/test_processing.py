@@ -157,7 +157,7 @@ def test_a_conversation_held_by_a_counsellor_gets_no_bot_reply(session: Session)
     assert message.status == Message.HANDLED
 
 
-def test_media_alone_shows_her_the_menu(session: Session) -> None:
+def test_an_empty_message_shows_her_the_menu(session: Session) -> None:
     message = receive(session, "")
     rasa = FakeRasa()
     drain(session, message.beneficiary_id, rasa, FakeSender())

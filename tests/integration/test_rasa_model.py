@@ -33,7 +33,9 @@ def run_rasa(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def responses_uttered_by_custom_actions() -> set[str]:
-    source = "\n".join(p.read_text() for p in ACTIONS_DIR.glob("*.py"))
+    """Responses the custom actions name, or that `bot` chooses for them or renders itself."""
+    sources = [*ACTIONS_DIR.glob("*.py"), *(rasa_env.PROJECT_ROOT / "bot").rglob("*.py")]
+    source = "\n".join(p.read_text() for p in sources if p.name != "responses.py")
     return set(re.findall(r"utter_\w+", source))
 
 

@@ -1,0 +1,1 @@
+"""Staff accounts (admins, programme staff, counsellors) and the audit log."""

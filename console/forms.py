@@ -1,0 +1,109 @@
+"""The console's forms (Flask-WTF: each carries its CSRF token), with French messages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+)
+from wtforms.meta import DefaultMeta
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+
+from bot import gazetteer
+from bot.staff.models import ROLES
+from bot.staff.validation import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from console.labels import PROBLEMS, ROLE_LABELS
+
+REQUIRED = "Champ obligatoire."
+PARTNERS = ("ANAPEC", "RESOFEM")
+
+
+class ConsoleForm(FlaskForm):
+    class Meta:
+        # WTForms' own French catalog (Flask-WTF would look for Flask-Babel instead).
+        locales = ("fr_FR", "fr")
+
+        def get_translations(self, form):  # type: ignore[no-untyped-def]
+            return DefaultMeta.get_translations(self, form)  # type: ignore[arg-type]
+
+    def add_problems(self, problems: dict[str, str]) -> None:
+        """Show bot.staff's problem codes under the fields they are about."""
+        for field_name, code in problems.items():
+            field = getattr(self, field_name, None)
+            message = PROBLEMS.get(code, code)
+            if field is not None and hasattr(field, "errors"):
+                field.errors = [*field.errors, message]
+            else:
+                self.form_errors.append(message)
+
+
+def _role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role, ROLE_LABELS[role]) for role in reversed(ROLES)]
+
+
+def _province_choices() -> list[SelectChoice]:
+    # Called when a form is built, so the gazetteer is not read at import.
+    regions = {region.code: region.name_fr for region in gazetteer.regions()}
+    return [
+        SelectChoice(p.code, p.name_fr, optgroup=regions.get(p.region, p.region))
+        for p in gazetteer.provinces()
+    ]
+
+
+def _password(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(REQUIRED),
+            Length(
+                min=PASSWORD_MIN_LENGTH,
+                max=PASSWORD_MAX_LENGTH,
+                message=f"Au moins {PASSWORD_MIN_LENGTH} caractères.",
+            ),
+        ],
+    )
+
+
+def _confirmation() -> PasswordField:
+    return PasswordField(
+        "Confirmer le mot de passe",
+        validators=[
+            InputRequired(REQUIRED),
+            EqualTo("password", "Les deux mots de passe ne sont pas identiques."),
+        ],
+    )
+
+
+class LoginForm(ConsoleForm):
+    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Length(max=254)])
+    password = PasswordField("Mot de passe", validators=[InputRequired(REQUIRED)])
+
+
+class _AccountFields(ConsoleForm):
+    name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=120)])
+    role = SelectField("Rôle", choices=_role_choices, default="counsellor")
+    partner = StringField("Partenaire", validators=[Length(max=64)])
+    provinces = SelectMultipleField("Provinces", choices=_province_choices, default=[])
+    phone = TelField("Téléphone (facultatif)", validators=[Length(max=32)])
+
+
+class UserCreateForm(_AccountFields):
+    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Length(max=254)])
+    password = _password("Mot de passe")
+    password_confirm = _confirmation()
+
+
+class UserEditForm(_AccountFields):
+    active = BooleanField("Compte actif")
+
+
+class PasswordResetForm(ConsoleForm):
+    password = _password("Nouveau mot de passe")
+    password_confirm = _confirmation()

@@ -1,0 +1,130 @@
+"""The console's French words for codes: roles, validation problems, audit actions, dates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot import gazetteer
+from bot.staff.models import ADMIN, COUNSELLOR, STAFF
+from bot.staff.validation import PASSWORD_MIN_LENGTH
+
+ROLE_LABELS = {
+    COUNSELLOR: "Conseillère / conseiller",
+    STAFF: "Équipe du programme",
+    ADMIN: "Administration",
+}
+
+PROBLEMS = {
+    "email_invalid": "Adresse e-mail invalide.",
+    "email_taken": "Un autre compte utilise déjà cette adresse.",
+    "name_required": "Le nom est obligatoire.",
+    "name_too_long": "Le nom est trop long (120 caractères au plus).",
+    "role_invalid": "Rôle inconnu.",
+    "partner_required": "Un·e conseiller·ère doit avoir un partenaire (ANAPEC, RESOFEM…).",
+    "partner_too_long": "Nom de partenaire trop long (64 caractères au plus).",
+    "province_unknown": "Province inconnue.",
+    "phone_invalid": "Numéro au format international, par exemple +212612345678.",
+    "password_too_short": f"Au moins {PASSWORD_MIN_LENGTH} caractères.",
+    "password_too_long": "Mot de passe trop long.",
+    "last_admin": "Impossible : il ne resterait aucun compte administrateur actif.",
+    "unknown_field": "Ce champ ne peut pas être modifié.",
+}
+
+ACTIONS = {
+    "login.success": "Connexion",
+    "login.failure": "Échec de connexion",
+    "login.throttled": "Connexion bloquée (trop de tentatives)",
+    "logout": "Déconnexion",
+    "user.create": "Compte créé",
+    "user.update": "Compte modifié",
+    "user.deactivate": "Compte désactivé",
+    "user.password_reset": "Mot de passe réinitialisé",
+    "user.password_change": "Mot de passe changé",
+    "handoff.claim": "Conversation prise en charge",
+    "handoff.assign": "Conversation confiée",
+    "handoff.reply": "Réponse envoyée",
+    "handoff.note": "Note ajoutée",
+    "handoff.resolve": "Conversation rendue à l'assistante",
+    "conversation.take_over": "Conversation reprise",
+}
+
+# Words in audit entries' details (field names, refusal reasons, roles).
+DETAIL_WORDS = {
+    "email": "e-mail",
+    "name": "nom",
+    "role": "rôle",
+    "partner": "partenaire",
+    "provinces": "provinces",
+    "phone": "téléphone",
+    "active": "actif",
+    "changes": "changements",
+    "staff_user": "compte",
+    "reason": "raison",
+    "unknown_email": "adresse inconnue",
+    "wrong_password": "mot de passe incorrect",
+    "inactive": "compte désactivé",
+    **ROLE_LABELS,
+}
+
+try:
+    MOROCCO = ZoneInfo("Africa/Casablanca")
+except ZoneInfoNotFoundError:  # no tz database on this machine: show UTC, and say so
+    MOROCCO = None
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)
+
+
+def action_label(action: str) -> str:
+    return ACTIONS.get(action, action)
+
+
+def province_name(code: str) -> str:
+    province = gazetteer.get(code)
+    return province.name_fr if province is not None else code
+
+
+def local_time(value: datetime | None) -> str:
+    """Morocco's time, as the programme's staff read it: 29/11/2026 14:05."""
+    if value is None:
+        return "—"
+    if MOROCCO is None:
+        return value.strftime("%d/%m/%Y %H:%M UTC")
+    return value.astimezone(MOROCCO).strftime("%d/%m/%Y %H:%M")
+
+
+def detail_word(word: str) -> str:
+    return DETAIL_WORDS.get(word, word)
+
+
+def detail_text(value: object) -> str:
+    """An audit detail in words: lists joined, changes as "old → new", yes/no."""
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return ", ".join(detail_text(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{detail_word(key)} : {_change(item)}" for key, item in value.items())
+    return detail_word(str(value))
+
+
+def _change(value: object) -> str:
+    if isinstance(value, list) and len(value) == 2:
+        return f"{detail_text(value[0])} → {detail_text(value[1])}"
+    return detail_text(value)
+
+
+LANGUAGE_LABELS = {
+    "fr": "français",
+    "ar": "arabe",
+    "ary": "darija (lettres arabes)",
+    "ary_Latn": "darija (lettres latines)",
+}
+
+
+def language_label(code: str | None) -> str:
+    return LANGUAGE_LABELS.get(code or "", code or "")
