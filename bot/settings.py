@@ -13,6 +13,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from bot.handoffs.office_hours import OfficeHours, OfficeHoursError
+from bot.messaging.window import TemplatesError, parse_templates
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -59,6 +60,9 @@ class Settings:
     holidays: str = ""
     # A handoff nobody wrote in for this long goes back to the bot.
     handoff_idle_hours: float = 24.0
+    # Approved WhatsApp templates per language for outside the 24-hour window:
+    # "fr=HX…, ar=HX…, ary=HX…, ary_Latn=HX…" (one variable: the message).
+    whatsapp_templates: str = ""
 
     ENV_NAMES: ClassVar[dict[str, str]] = {
         "database_url": "DATABASE_URL",
@@ -82,6 +86,7 @@ class Settings:
         "office_hours": "MINAJLIKI_OFFICE_HOURS",
         "holidays": "MINAJLIKI_HOLIDAYS",
         "handoff_idle_hours": "MINAJLIKI_HANDOFF_IDLE_HOURS",
+        "whatsapp_templates": "MINAJLIKI_WHATSAPP_TEMPLATES",
     }
     FLOAT_FIELDS: ClassVar[frozenset[str]] = frozenset(
         {"rasa_timeout_seconds", "handoff_idle_hours"}
@@ -153,6 +158,10 @@ class Settings:
             OfficeHours.parse(self.office_hours, self.holidays)
         except OfficeHoursError as exc:
             problems.append(f"MINAJLIKI_OFFICE_HOURS / MINAJLIKI_HOLIDAYS: {exc}")
+        try:
+            parse_templates(self.whatsapp_templates)
+        except TemplatesError as exc:
+            problems.append(f"MINAJLIKI_WHATSAPP_TEMPLATES: {exc}")
         if self.handoff_idle_hours <= 0:
             problems.append("MINAJLIKI_HANDOFF_IDLE_HOURS must be positive")
         if self.is_production and self.secret_key == Settings.secret_key:

@@ -130,7 +130,8 @@ def handoff(handoff_id: int) -> str:
 
 
 def _outside_whatsapp_window(conversation: Conversation) -> bool:
-    """WhatsApp refuses free text 24 h after her last message (templates: issue #6)."""
+    """WhatsApp refuses free text 24 h after her last message: the sender falls back to a
+    template or SMS (bot.messaging.window); the counsellor is told before she writes."""
     last = conversation.last_inbound_at
     return conversation.channel == WHATSAPP and (last is None or utcnow() - last > WHATSAPP_WINDOW)
 

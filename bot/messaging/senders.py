@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -9,7 +10,9 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from bot.messaging.models import WHATSAPP, Message
+from bot.db import utcnow
+from bot.messaging import window
+from bot.messaging.models import SMS, WHATSAPP, Message
 from bot.phones import to_address
 from bot.settings import Settings
 
@@ -47,6 +50,7 @@ class TwilioSender:
             settings.twilio_auth_token,
             http_client=TwilioHttpClient(timeout=SEND_TIMEOUT_SECONDS),
         )
+        self.templates = window.parse_templates(settings.whatsapp_templates)
         if settings.twilio_api_base_url:
             # twilio-python has no setting for this; the Api domain holds the base URL.
             self.client.api.base_url = settings.twilio_api_base_url.rstrip("/")
@@ -62,20 +66,42 @@ class TwilioSender:
         return self.settings.public_url.rstrip("/") + "/webhooks/twilio/status"
 
     def send(self, message: Message, phone: str) -> SendResult:
-        from_ = self._from_address(message.channel)
+        chosen = window.route(
+            message.channel,
+            message.conversation.last_inbound_at,
+            utcnow(),
+            message.language,
+            self.templates,
+            sms_available=bool(self.settings.twilio_sms_from),
+        )
+        result = self._send(message, phone, chosen)
+        if chosen.kind == window.FREE_TEXT and result.error_code == window.OUTSIDE_WINDOW_ERROR:
+            # WhatsApp refused free text after all (her window closed): fall back now.
+            second = window.fallback(
+                message.language, self.templates, bool(self.settings.twilio_sms_from)
+            )
+            if second.kind != window.FREE_TEXT:
+                result = self._send(message, phone, second)
+        return result
+
+    def _send(self, message: Message, phone: str, chosen: window.Route) -> SendResult:
+        channel = SMS if chosen.kind == window.SMS_FALLBACK else message.channel
+        from_ = self._from_address(channel)
         if not from_:
-            return SendResult(Message.FAILED, error_message=f"no sender for {message.channel}")
-        kwargs: dict[str, object] = {
-            "to": to_address(message.channel, phone),
-            "from_": from_,
-            "body": message.body,
-        }
+            return SendResult(Message.FAILED, error_message=f"no sender for {channel}")
+        kwargs: dict[str, object] = {"to": to_address(channel, phone), "from_": from_}
+        if chosen.kind == window.TEMPLATE:
+            kwargs["content_sid"] = chosen.content_sid
+            kwargs["content_variables"] = json.dumps({"1": message.body}, ensure_ascii=False)
+        else:
+            kwargs["body"] = message.body
         callback = self._status_callback()
         if callback:
             kwargs["status_callback"] = callback
         media = [item["url"] for item in message.media if item.get("url")]
-        if media:
+        if media and chosen.kind == window.FREE_TEXT:
             kwargs["media_url"] = media
+        message.channel = channel  # what it really went out as (SMS when it fell back)
         try:
             created = self.client.messages.create(**kwargs)  # type: ignore[arg-type]
         except TwilioRestException as exc:
