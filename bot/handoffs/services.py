@@ -59,15 +59,6 @@ def open_handoff(
     return handoff, True
 
 
-def latest_conversation(session: Session, beneficiary_id: int) -> Conversation | None:
-    return session.scalar(
-        select(Conversation)
-        .where(Conversation.beneficiary_id == beneficiary_id)
-        .order_by(Conversation.last_inbound_at.desc().nulls_last(), Conversation.id.desc())
-        .limit(1)
-    )
-
-
 def note_her_message(session: Session, conversation_id: int) -> Handoff | None:
     """She wrote while a person holds the conversation: it waits in the inbox."""
     handoff = active_handoff(session, conversation_id)

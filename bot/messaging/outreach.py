@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.beneficiaries.models import Beneficiary
 from bot.i18n import DEFAULT_LANGUAGE
-from bot.messaging.models import Conversation, Message
-from bot.messaging.services import clean_text
+from bot.messaging.models import Message
+from bot.messaging.services import clean_text, latest_conversation
 
 CANCELED = "canceled"  # Twilio's own word, so status counts stay in one vocabulary
 
@@ -24,16 +23,6 @@ CANCELED = "canceled"  # Twilio's own word, so status counts stay in one vocabul
 class AnnounceResult:
     queued: list[int]  # beneficiary ids
     skipped: list[int]
-
-
-def latest_conversation(session: Session, beneficiary_id: int) -> Conversation | None:
-    """The channel she last wrote on."""
-    return session.scalar(
-        select(Conversation)
-        .where(Conversation.beneficiary_id == beneficiary_id)
-        .order_by(Conversation.last_inbound_at.desc().nulls_last(), Conversation.id.desc())
-        .limit(1)
-    )
 
 
 def announce(

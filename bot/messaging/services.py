@@ -171,3 +171,13 @@ def recent_messages(
             .limit(limit)
         )
     )
+
+
+def latest_conversation(session: Session, beneficiary_id: int) -> Conversation | None:
+    """The channel she last wrote on."""
+    return session.scalar(
+        select(Conversation)
+        .where(Conversation.beneficiary_id == beneficiary_id)
+        .order_by(Conversation.last_inbound_at.desc().nulls_last(), Conversation.id.desc())
+        .limit(1)
+    )

@@ -14,6 +14,7 @@ from bot.handoffs import services
 from bot.handoffs.models import Handoff
 from bot.handoffs.notices import opening_notice
 from bot.messaging.models import Conversation
+from bot.messaging.services import latest_conversation
 from bot.runtime import get_runtime
 from rasa_project.actions.context import her_record, metadata
 
@@ -28,7 +29,7 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -
                 select(Conversation).where(
                     Conversation.beneficiary_id == beneficiary.id, Conversation.channel == channel
                 )
-            ) or services.latest_conversation(session, beneficiary.id)
+            ) or latest_conversation(session, beneficiary.id)
         if conversation is None:
             dispatcher.utter_message(response="utter_default")
             return [SlotSet("menu", None)]
