@@ -36,9 +36,13 @@ def blank_messages(session: Session, beneficiary_id: int, only_done: bool = Fals
     """
     query = update(Message).where(Message.beneficiary_id == beneficiary_id)
     if only_done:
-        query = query.where(
-            Message.status.not_in((Message.RECEIVED, Message.PENDING, Message.SUBMITTING))
+        handled_inbound = (Message.direction == Message.INBOUND) & (
+            Message.status != Message.RECEIVED
         )
+        sent_outbound = (Message.direction == Message.OUTBOUND) & Message.status.not_in(
+            (Message.PENDING, Message.SUBMITTING)
+        )
+        query = query.where(handled_inbound | sent_outbound)
     session.execute(query.values(body="", media=[], twilio_sid=None, error_message=None))
 
 

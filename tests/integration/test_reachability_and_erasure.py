@@ -303,3 +303,24 @@ def test_forgetting_after_a_refusal_spares_the_message_not_yet_handled(session: 
     session.refresh(handled)
     session.refresh(waiting)
     assert (handled.body, waiting.body) == ("", "sm7li, bghit nsjel daba")
+
+
+def test_forgetting_after_a_refusal_reads_each_status_by_direction(session: Session) -> None:
+    from bot.beneficiaries.erasure import blank_messages
+
+    handled = receive(session, "la")
+    handled.status = Message.HANDLED
+    sent = Message(
+        conversation_id=handled.conversation_id,
+        beneficiary_id=handled.beneficiary_id,
+        direction=Message.OUTBOUND,
+        channel=handled.channel,
+        body="Machi mochkil.",
+        status="received",  # any word Twilio may give: it is out, so it goes
+    )
+    session.add(sent)
+    session.commit()
+    blank_messages(session, handled.beneficiary_id, only_done=True)
+    session.commit()
+    session.refresh(sent)
+    assert sent.body == ""
