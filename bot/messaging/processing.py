@@ -69,8 +69,8 @@ def handle_inbound(
     elif message.conversation.status == Conversation.STATUS_HELD:
         # A counsellor holds the conversation: the bot stays silent, her inbox shows it.
         handoffs.note_her_message(session, message.conversation_id)
-    elif needs_a_person(message):
-        replies.append(hand_over(session, message, hours or OfficeHours.parse(None)))
+    elif (reason := person_needed_for(message)) is not None:
+        replies.append(hand_over(session, message, reason, hours or OfficeHours.parse(None)))
     else:
         text = text_for_rasa(message)
         first_contact = beneficiary.welcomed_at is None and beneficiary.language is None
@@ -98,14 +98,16 @@ def handle_inbound(
 MAX_METADATA_TEXT = 1000
 
 
-def needs_a_person(message: Message) -> bool:
-    """Media the bot cannot read, or words of distress: a counsellor, not the model."""
-    media_alone = bool(message.media) and not message.body.strip()
-    return media_alone or is_distress(message.body)
+def person_needed_for(message: Message) -> str | None:
+    """Why a counsellor, not the model, must answer: words of distress, or media alone."""
+    if is_distress(message.body):
+        return Handoff.DISTRESS
+    if message.media and not message.body.strip():
+        return Handoff.MEDIA
+    return None
 
 
-def hand_over(session: Session, message: Message, hours: OfficeHours) -> Message:
-    reason = Handoff.DISTRESS if is_distress(message.body) else Handoff.MEDIA
+def hand_over(session: Session, message: Message, reason: str, hours: OfficeHours) -> Message:
     handoffs.open_handoff(
         session, message.conversation, reason, priority=reason == Handoff.DISTRESS
     )
