@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from celery import Celery
 
 from bot.settings import Settings
 
 SWEEP_EVERY_SECONDS = 30.0
 RELEASE_IDLE_EVERY_SECONDS = 300.0
+REMINDERS_EVERY_SECONDS = 60.0
 EMBEDDED_POLLING_SECONDS = 0.1
 
 
@@ -30,6 +33,10 @@ def create_celery(settings: Settings) -> Celery:
                 "task": "messaging.sweep",
                 "schedule": SWEEP_EVERY_SECONDS,
             },
+            "queue-training-reminders": {
+                "task": "trainings.queue_reminders",
+                "schedule": REMINDERS_EVERY_SECONDS,
+            },
             "release-idle-handoffs": {
                 "task": "handoffs.release_idle",
                 "schedule": RELEASE_IDLE_EVERY_SECONDS,
@@ -40,7 +47,7 @@ def create_celery(settings: Settings) -> Celery:
         app.conf.broker_transport_options = {"visibility_timeout": 3600}
     else:
         _poll_embedded_broker_often()
-    app.autodiscover_tasks(["bot.messaging", "bot.handoffs"], force=True)
+    app.autodiscover_tasks(["bot.messaging", "bot.handoffs", "bot.trainings"], force=True)
     return app
 
 
@@ -53,3 +60,18 @@ def _poll_embedded_broker_often() -> None:
     from kombu.transport import sqlalchemy
 
     sqlalchemy.Transport.polling_interval = EMBEDDED_POLLING_SECONDS
+
+
+Enqueue = Callable[[int], None]
+
+
+def celery_enqueue(settings: Settings) -> Enqueue:
+    """Hand a beneficiary's queued messages to the worker, from any process."""
+    celery = create_celery(settings)
+
+    def enqueue(beneficiary_id: int) -> None:
+        # By name on this app: Celery's "current app" is per thread, and gunicorn's
+        # request threads would otherwise publish to the default (amqp://) broker.
+        celery.send_task("messaging.process_beneficiary", args=[beneficiary_id])
+
+    return enqueue

@@ -6,3 +6,4 @@ def import_all_models() -> None:
     from bot.handoffs import models as _handoffs  # noqa: F401
     from bot.messaging import models as _messaging  # noqa: F401
     from bot.staff import models as _staff  # noqa: F401
+    from bot.trainings import models as _trainings  # noqa: F401

@@ -44,6 +44,7 @@ GREETING = N_(
     "I help women find a job or start their own business."
 )
 NOT_UNDERSTOOD = N_("Sorry, I did not understand.")
+ATTENDANCE_QUESTION = N_("Reply with a number:\n1. I will be there\n2. I cannot come")
 STILL_NOT_UNDERSTOOD = N_("Sorry, I still do not understand. A counsellor can answer you: reply 4.")
 COMING_SOON = N_(
     "This service is not open in the assistant yet. We will let you know as soon as it is."
@@ -241,6 +242,66 @@ RESPONSES: dict[str, tuple[str, ...]] = {
         ),
         MENU,
     ),
+    # Trainings (issue #6). {title}, {when} and {place} describe one session.
+    "utter_trainings_list": (
+        N_("Trainings for you. To enroll, reply with the number of the training:\n{trainings}"),
+    ),
+    "utter_no_trainings": (
+        N_("There is no training planned for you right now. We will tell you when one opens."),
+        MENU,
+    ),
+    "utter_trainings_need_registration": (
+        N_("To enroll in a training, register first: it takes two minutes. Reply 1."),
+        MENU,
+    ),
+    "utter_training_enrolled": (
+        N_("You are enrolled in «{title}», {when}, {place}. We will remind you before it starts."),
+        MENU,
+    ),
+    "utter_training_waitlisted": (
+        N_(
+            "«{title}» is full. You are number {position} on the waiting list: "
+            "we will tell you as soon as a seat is free."
+        ),
+        MENU,
+    ),
+    "utter_training_already": (
+        N_("You are already enrolled in «{title}», {when}."),
+        MENU,
+    ),
+    "utter_training_closed": (N_("Sorry, this training is no longer open."), MENU),
+    "utter_my_trainings": (
+        N_("Your trainings:\n{trainings}"),
+        N_("To cancel one, reply with its number."),
+    ),
+    "utter_no_my_trainings": (
+        N_("You are not enrolled in any training. To see the trainings, reply 2."),
+        MENU,
+    ),
+    "utter_ask_cancel_training": (
+        N_("Cancel your place in «{title}», {when}?\n1. Yes, cancel it\n2. No, keep it"),
+    ),
+    "utter_training_canceled": (
+        N_("Your place is cancelled. Thank you for telling us: another woman can take it."),
+        MENU,
+    ),
+    "utter_training_kept": (N_("All right, your place is kept."), MENU),
+    "utter_training_reminder": (
+        N_("Reminder: your training «{title}» is {when}, {place}."),
+        ATTENDANCE_QUESTION,
+    ),
+    "utter_training_seat_freed": (
+        N_("Good news: a seat is free for you! You are enrolled in «{title}», {when}, {place}."),
+        ATTENDANCE_QUESTION,
+    ),
+    "utter_attendance_confirmed": (N_("Thank you! See you there."),),
+    "utter_training_missed": (
+        N_("We missed you at «{title}». We hope all is well. To see the next trainings, reply 2."),
+    ),
+    "utter_no_training_to_answer": (
+        N_("You have no training coming up. To see the trainings, reply 2."),
+        MENU,
+    ),
 }
 
 # How stored codes read in her language (the NLG endpoint renders them).
@@ -268,6 +329,9 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 NOT_GIVEN = N_("not given yet")
+# One line of a numbered list of trainings.
+TRAINING_LINE = N_("{number}. {title}, {when}")
+WAITING_LINE = N_("{number}. {title}, {when} (waiting list, number {position})")
 
 # Counsellors' ready-made replies, sent in her language from the console's reply box.
 CANNED_REPLIES: dict[str, str] = {

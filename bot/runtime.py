@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 
 from sqlalchemy import Engine
@@ -10,11 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import make_engine, make_session_factory
 from bot.handoffs.office_hours import OfficeHours
+from bot.messaging.quiet_hours import QuietHours
 from bot.messaging.senders import Sender, make_sender
 from bot.rasa_client import RasaClient
 from bot.rasa_env import tracker_store_url
 from bot.rasa_tracker import TrackerStore
 from bot.settings import Settings
+from bot.trainings.offsets import parse_offsets
+
+Enqueue = Callable[[int], None]
 
 
 @dataclass
@@ -45,6 +51,21 @@ class Runtime:
     @cached_property
     def sender(self) -> Sender:
         return make_sender(self.settings)
+
+    @cached_property
+    def quiet_hours(self) -> QuietHours:
+        return QuietHours.parse(self.settings.quiet_hours)
+
+    @cached_property
+    def reminder_offsets(self) -> tuple[timedelta, ...]:
+        return parse_offsets(self.settings.reminder_offsets)
+
+    @cached_property
+    def enqueue(self) -> Enqueue:
+        """Hands her queued messages to the worker (the actions server uses it)."""
+        from bot.celery_app import celery_enqueue
+
+        return celery_enqueue(self.settings)
 
 
 _current: Runtime | None = None

@@ -13,7 +13,9 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from bot.handoffs.office_hours import OfficeHours, OfficeHoursError
+from bot.messaging.quiet_hours import QuietHours, QuietHoursError
 from bot.messaging.window import TemplatesError, parse_templates
+from bot.trainings.offsets import OffsetsError, parse_offsets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -63,6 +65,10 @@ class Settings:
     # Approved WhatsApp templates per language for outside the 24-hour window:
     # "fr=HX…, ar=HX…, ary=HX…, ary_Latn=HX…" (one variable: the message).
     whatsapp_templates: str = ""
+    # No reminder or announcement in these hours (Africa/Casablanca); "off" for none.
+    quiet_hours: str = "21:00-08:00"
+    # When reminders go before a training session: "48h, 2h" (units d, h, m).
+    reminder_offsets: str = "48h, 2h"
 
     ENV_NAMES: ClassVar[dict[str, str]] = {
         "database_url": "DATABASE_URL",
@@ -87,6 +93,8 @@ class Settings:
         "holidays": "MINAJLIKI_HOLIDAYS",
         "handoff_idle_hours": "MINAJLIKI_HANDOFF_IDLE_HOURS",
         "whatsapp_templates": "MINAJLIKI_WHATSAPP_TEMPLATES",
+        "quiet_hours": "MINAJLIKI_QUIET_HOURS",
+        "reminder_offsets": "MINAJLIKI_REMINDER_OFFSETS",
     }
     FLOAT_FIELDS: ClassVar[frozenset[str]] = frozenset(
         {"rasa_timeout_seconds", "handoff_idle_hours"}
@@ -162,6 +170,14 @@ class Settings:
             parse_templates(self.whatsapp_templates)
         except TemplatesError as exc:
             problems.append(f"MINAJLIKI_WHATSAPP_TEMPLATES: {exc}")
+        try:
+            QuietHours.parse(self.quiet_hours)
+        except QuietHoursError as exc:
+            problems.append(f"MINAJLIKI_QUIET_HOURS: {exc}")
+        try:
+            parse_offsets(self.reminder_offsets)
+        except OffsetsError as exc:
+            problems.append(f"MINAJLIKI_REMINDER_OFFSETS: {exc}")
         if self.handoff_idle_hours <= 0:
             problems.append("MINAJLIKI_HANDOFF_IDLE_HOURS must be positive")
         if self.is_production and self.secret_key == Settings.secret_key:

@@ -12,7 +12,15 @@ from datetime import timedelta
 from flask import Flask
 
 from bot.settings import Settings
-from console import audit, auth, inbox, labels, security, users  # noqa: F401 (routes)
+from console import (  # noqa: F401 (routes)
+    audit,
+    auth,
+    inbox,
+    labels,
+    security,
+    trainings,
+    users,
+)
 from console.blueprint import bp
 
 # A working day on the console, then sign in again.

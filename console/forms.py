@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -12,6 +13,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TelField,
+    TextAreaField,
 )
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
@@ -107,3 +109,66 @@ class UserEditForm(_AccountFields):
 class PasswordResetForm(ConsoleForm):
     password = _password("Nouveau mot de passe")
     password_confirm = _confirmation()
+
+
+# -- training sessions (console/trainings.py) -------------------------------------------
+
+TRACK_LABELS = {
+    "all": "Toutes (emploi et entreprise)",
+    "job": "Emploi salarié (ANAPEC)",
+    "business": "Entrepreneuriat (RESOFEM)",
+}
+ALL_PROVINCES = "Toutes les provinces / en ligne"
+
+
+def _track_choices() -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in TRACK_LABELS.items()]
+
+
+def _training_province_choices() -> list[SelectChoice]:
+    return [SelectChoice("", ALL_PROVINCES), *_province_choices()]
+
+
+class TrainingForm(ConsoleForm):
+    """A session's fields, named as the CSV's columns: bot.trainings.csv_io checks them."""
+
+    code = StringField("Code (votre référence, unique)", validators=[Length(max=64)])
+    partner = StringField("Partenaire", validators=[Length(max=64)])
+    topic = StringField("Thème", validators=[Length(max=120)])
+    track = SelectField("Public", choices=_track_choices, default="all")
+    province = SelectField("Province", choices=_training_province_choices, default="")
+    title_fr = StringField("Titre en français", validators=[Length(max=200)])
+    title_ar = StringField("Titre en arabe", validators=[Length(max=200)])
+    title_ary = StringField("Titre en darija (lettres arabes)", validators=[Length(max=200)])
+    title_ary_Latn = StringField("Titre en darija (lettres latines)", validators=[Length(max=200)])
+    description_fr = TextAreaField("Description en français", validators=[Length(max=1000)])
+    description_ar = TextAreaField("Description en arabe", validators=[Length(max=1000)])
+    description_ary = TextAreaField(
+        "Description en darija (lettres arabes)", validators=[Length(max=1000)]
+    )
+    description_ary_Latn = TextAreaField(
+        "Description en darija (lettres latines)", validators=[Length(max=1000)]
+    )
+    starts_at = StringField("Début (heure du Maroc)")
+    ends_at = StringField("Fin (heure du Maroc)")
+    place = StringField("Lieu", validators=[Length(max=255)])
+    online_url = StringField("Lien en ligne (http:// ou https://)", validators=[Length(max=255)])
+    capacity = StringField("Places")
+
+    def row(self) -> dict[str, str]:
+        """The values as a CSV row (bot.trainings.csv_io.parse_row reads it)."""
+        return {
+            name: str(field.data or "")
+            for name, field in self._fields.items()
+            if name != "csrf_token"
+        }
+
+
+class TrainingImportForm(ConsoleForm):
+    file = FileField(
+        "Fichier CSV",
+        validators=[
+            FileRequired("Choisissez un fichier."),
+            FileAllowed(["csv", "txt"], "Un fichier .csv."),
+        ],
+    )

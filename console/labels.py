@@ -47,6 +47,11 @@ ACTIONS = {
     "handoff.note": "Note ajoutée",
     "handoff.resolve": "Conversation rendue à l'assistante",
     "conversation.take_over": "Conversation reprise",
+    "training.create": "Session de formation créée",
+    "training.update": "Session de formation modifiée",
+    "training.cancel": "Session de formation annulée",
+    "training.import": "Sessions de formation importées (CSV)",
+    "training.attendance": "Présence notée",
 }
 
 # Words in audit entries' details (field names, refusal reasons, roles).
@@ -64,6 +69,11 @@ DETAIL_WORDS = {
     "unknown_email": "adresse inconnue",
     "wrong_password": "mot de passe incorrect",
     "inactive": "compte désactivé",
+    "training_session": "session de formation",
+    "enrollment": "inscription",
+    "attendance": "présence",
+    "attended": "présente",
+    "absent": "absente",
     **ROLE_LABELS,
 }
 

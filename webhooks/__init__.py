@@ -4,29 +4,14 @@ staff console."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from bot.celery_app import Enqueue, celery_enqueue
 from bot.runtime import Runtime
 from bot.settings import Settings
-
-Enqueue = Callable[[int], None]
-
-
-def _celery_enqueue(settings: Settings) -> Enqueue:
-    from bot.celery_app import create_celery
-
-    celery = create_celery(settings)
-
-    def enqueue(beneficiary_id: int) -> None:
-        # By name on this app: Celery's "current app" is per thread, and gunicorn's
-        # request threads would otherwise publish to the default (amqp://) broker.
-        celery.send_task("messaging.process_beneficiary", args=[beneficiary_id])
-
-    return enqueue
 
 
 def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None) -> Flask:
@@ -48,7 +33,7 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
     runtime = Runtime(settings)
     app.extensions["minajliki"] = runtime
-    app.extensions["minajliki.enqueue"] = enqueue or _celery_enqueue(settings)
+    app.extensions["minajliki.enqueue"] = enqueue or celery_enqueue(settings)
 
     import console
     from webhooks import health, nlg, simulator, twilio

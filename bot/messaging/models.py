@@ -51,7 +51,9 @@ class Message(Base):
     AGENT = "agent"  # a counsellor writing to her
     NOTICE = "notice"  # the bot telling her where her conversation stands (handoff)
     ANNOUNCEMENT = "announcement"  # programme news she did not ask for
-    UNSOLICITED_KINDS = frozenset({ANNOUNCEMENT, "reminder", "broadcast"})
+    REMINDER = "reminder"  # a training is coming
+    TRAINING_NOTICE = "training_notice"  # a seat freed for her, a session she missed
+    UNSOLICITED_KINDS = frozenset({ANNOUNCEMENT, REMINDER, TRAINING_NOTICE, "broadcast"})
 
     # Inbound statuses
     RECEIVED = "received"  # stored by the webhook, waiting for the worker
@@ -97,6 +99,12 @@ class Message(Base):
     # Outbound only: why it was sent. Unsolicited kinds stop when she opts out.
     kind: Mapped[str] = mapped_column(String(16), default="reply", server_default="reply")
     attempts: Mapped[int] = mapped_column(default=0)
+    # Outbound only: not sent before (quiet hours), nor after (a reminder once it is late).
+    not_before: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    # Outbound only: what a digit answers while this message is the last on her screen,
+    # e.g. {"menu": "attendance", "enrollment_id": 7} (sent by the worker, not by Rasa).
+    screen: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None]

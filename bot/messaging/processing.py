@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -22,8 +23,14 @@ from bot.messaging import leases
 from bot.messaging.models import STATUS_LENGTH, Conversation, Message
 from bot.messaging.outreach import CANCELED, is_unsolicited
 from bot.messaging.rasa_text import text_for_rasa
+from bot.messaging.recovery import recover_submitting
 from bot.messaging.senders import Sender, TransientSendError
-from bot.messaging.services import add_reply, next_pending_inbound, pending_outbound
+from bot.messaging.services import (
+    add_reply,
+    next_pending_inbound,
+    pending_outbound,
+    screen_before,
+)
 from bot.phones import mask
 from bot.rasa_client import RasaClient
 from bot.rasa_tracker import TrackerStore
@@ -81,6 +88,10 @@ def handle_inbound(
             "channel": message.channel,
             "text": message.body[:MAX_METADATA_TEXT],
         }
+        screen = screen_before(session, message)
+        if screen:
+            # A reminder (not a bot reply) is the last thing on her screen: "1" answers it.
+            metadata["screen"] = screen
         # Commit before the bot's turn: the actions server writes her record through its
         # own connection, and a write left open here would block it (SQLite locks the
         # file, PostgreSQL her row) until Rasa gave up. Her message stays "received".
@@ -127,17 +138,26 @@ def answer_keyword(session: Session, message: Message, keyword: str) -> Message:
     return add_reply(session, message, render(response, message.language or "fr") or "", None)
 
 
-def send_pending(session: Session, beneficiary_id: int, sender: Sender) -> tuple[int, bool]:
+def send_pending(
+    session: Session, beneficiary_id: int, sender: Sender, now: datetime | None = None
+) -> tuple[int, bool]:
     """Send her waiting replies in order; return (sent, must_retry). Commits each."""
     sent = 0
+    now = now or utcnow()
     # Her waiting messages are read before anything she did not ask for goes: one may be STOP.
     hold_unsolicited = next_pending_inbound(session, beneficiary_id) is not None
     for message in pending_outbound(session, beneficiary_id):
-        if is_unsolicited(message) and not message.beneficiary.accepts_unsolicited:
-            # She opted out (or asked for erasure) after it was queued.
+        if is_unsolicited(message) and (
+            not message.beneficiary.accepts_unsolicited
+            or (message.expires_at is not None and message.expires_at <= now)
+        ):
+            # She opted out (or asked for erasure) after it was queued, or it came too late
+            # (a reminder for a session that has begun).
             message.status = CANCELED
             session.commit()
             continue
+        if message.not_before is not None and message.not_before > now:
+            continue  # quiet hours: the sweep queues her again once they end
         if is_unsolicited(message) and hold_unsolicited:
             continue  # sent after her messages are handled, if she still accepts it
         message.status = Message.SUBMITTING
@@ -194,6 +214,10 @@ def drain(
         return DrainResult(busy=True)
     result = DrainResult()
     try:
+        # A send a dead worker left unanswered is settled before anything else goes.
+        if not recover_submitting(session, beneficiary_id, sender):
+            result.send_retry = True
+            return result
         # Replies left by an earlier Twilio outage go first, to keep the order.
         result.sent, result.send_retry = send_pending(session, beneficiary_id, sender)
         while not result.send_retry:

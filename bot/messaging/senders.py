@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -34,12 +35,19 @@ class SendResult:
 class Sender(Protocol):
     def send(self, message: Message, phone: str) -> SendResult: ...
 
+    def find_sent(self, message: Message, phone: str, since: datetime) -> SendResult | None:
+        """The message as Twilio recorded it, if a send that lost its answer reached it."""
+        ...
+
 
 class OutboxSender:
     """No Twilio account: the reply is kept for the simulator and never leaves."""
 
     def send(self, message: Message, phone: str) -> SendResult:
         return SendResult(status=Message.OUTBOX)
+
+    def find_sent(self, message: Message, phone: str, since: datetime) -> SendResult | None:
+        return None  # nothing left the machine: keeping it again is harmless
 
 
 class TwilioSender:
@@ -83,6 +91,30 @@ class TwilioSender:
             if second.kind != window.FREE_TEXT:
                 result = self._send(message, phone, second)
         return result
+
+    def find_sent(self, message: Message, phone: str, since: datetime) -> SendResult | None:
+        """Look for it in Twilio's log of messages to her (WhatsApp, and SMS for a
+        fallback). A template carries the text as its variable, so the text is searched
+        inside the body."""
+        addresses = {to_address(message.channel, phone)}
+        if self.settings.twilio_sms_from:
+            addresses.add(to_address(SMS, phone))
+        for address in sorted(addresses):
+            try:
+                found = self.client.messages.list(to=address, date_sent_after=since, limit=50)
+            except TwilioRestException as exc:
+                raise TransientSendError(f"Twilio HTTP {exc.status}") from exc
+            except (TwilioException, OSError) as exc:
+                raise TransientSendError(str(exc)) from exc
+            for record in found:
+                created = record.date_created
+                if (
+                    message.body
+                    and message.body in (record.body or "")
+                    and (created is None or created >= since)
+                ):
+                    return SendResult(status=record.status or Message.QUEUED, sid=record.sid)
+        return None
 
     def _send(self, message: Message, phone: str, chosen: window.Route) -> SendResult:
         channel = SMS if chosen.kind == window.SMS_FALLBACK else message.channel

@@ -181,3 +181,23 @@ def latest_conversation(session: Session, beneficiary_id: int) -> Conversation |
         .order_by(Conversation.last_inbound_at.desc().nulls_last(), Conversation.id.desc())
         .limit(1)
     )
+
+
+def screen_before(session: Session, inbound: Message) -> dict[str, Any] | None:
+    """What a digit answers when the worker's own message (a reminder, a notice) is the
+    last one she received before `inbound`; None when the bot's last reply is."""
+    latest = session.scalar(
+        select(Message)
+        .where(
+            Message.beneficiary_id == inbound.beneficiary_id,
+            Message.direction == Message.OUTBOUND,
+            Message.id < inbound.id,
+            Message.status != "canceled",
+            Message.status != Message.PENDING,
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    if latest is None or not isinstance(latest.screen, dict):
+        return None
+    return latest.screen

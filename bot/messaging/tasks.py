@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 
 from bot.beneficiaries.models import Beneficiary
 from bot.db import session_scope, utcnow
+from bot.messaging.leases import LEASE_SECONDS
 from bot.messaging.models import Message
 from bot.messaging.processing import drain
 from bot.rasa_client import RasaUnavailable
@@ -61,7 +62,17 @@ def sweep() -> int:
                 Message.updated_at < cutoff,
                 or_(
                     and_(Message.direction == Message.INBOUND, Message.status == Message.RECEIVED),
-                    and_(Message.direction == Message.OUTBOUND, Message.status == Message.PENDING),
+                    and_(
+                        Message.direction == Message.OUTBOUND,
+                        Message.status == Message.PENDING,
+                        or_(Message.not_before.is_(None), Message.not_before <= utcnow()),
+                    ),
+                    # A worker died calling Twilio: settled once her lease has run out.
+                    and_(
+                        Message.direction == Message.OUTBOUND,
+                        Message.status == Message.SUBMITTING,
+                        Message.updated_at < utcnow() - timedelta(seconds=LEASE_SECONDS),
+                    ),
                 ),
             )
             .distinct()

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.beneficiaries.erasure import request_erasure
 from bot.handoffs.models import Handoff
 from bot.registration import services
-from rasa_project.actions.context import her_record, latest_intent, message_language
+from rasa_project.actions.context import her_record, latest_intent, menu_on_screen, message_language
 from rasa_project.actions.handoff import hand_over
 from rasa_project.actions.menus import (
     FIX,
@@ -23,6 +23,12 @@ from rasa_project.actions.misunderstanding import (
     HAND_OVER_AFTER,
     OFFER_COUNSELLOR_AFTER,
     consecutive_misses,
+)
+from rasa_project.actions.trainings import (
+    answer_attendance,
+    cancel_training,
+    enroll,
+    pick_enrollment,
 )
 
 DARIJA = ("ary", "ary_Latn")
@@ -43,9 +49,9 @@ class ActionShowMenu(Action):
 def digit_of(tracker: Tracker) -> str | None:
     """The number she answered; a yes or a no count as 1 and 2 where the menu asks so."""
     intent, _ = latest_intent(tracker)
-    if intent == "affirm" and tracker.get_slot("menu") in YES_NO_MENUS:
+    if intent == "affirm" and menu_on_screen(tracker) in YES_NO_MENUS:
         return "1"
-    if intent == "deny" and tracker.get_slot("menu") in YES_NO_MENUS:
+    if intent == "deny" and menu_on_screen(tracker) in YES_NO_MENUS:
         return "2"
     return next(tracker.get_latest_entity_values("choice"), None)
 
@@ -60,7 +66,7 @@ class ActionChooseOption(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent, _ = latest_intent(tracker)
-        choice = resolve(tracker.get_slot("menu"), digit_of(tracker))
+        choice = resolve(menu_on_screen(tracker), digit_of(tracker))
         if choice is None:
             if intent in ("affirm", "deny"):  # a yes or no with no question asked
                 dispatcher.utter_message(response="utter_help")
@@ -139,6 +145,10 @@ HANDLERS = {
     "consent": answer_consent,
     "erase": answer_erasure,
     "fix": fix_answer,
+    "enroll": enroll,
+    "pick_enrollment": pick_enrollment,
+    "cancel_training": cancel_training,
+    "attendance": answer_attendance,
 }
 
 

@@ -44,3 +44,13 @@ def message_language(tracker: Tracker) -> str:
 def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
     intent = (tracker.latest_message or {}).get("intent") or {}
     return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def menu_on_screen(tracker: Tracker) -> str | None:
+    """The numbered menu a digit answers: a reminder the worker sent (its metadata says so)
+    when that is the last message she received, else the bot's last menu."""
+    screen = metadata(tracker).get("screen")
+    if isinstance(screen, dict) and isinstance(screen.get("menu"), str):
+        return str(screen["menu"])
+    value = tracker.get_slot("menu")
+    return value if isinstance(value, str) else None

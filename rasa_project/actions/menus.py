@@ -13,11 +13,15 @@ ERASURE = "erasure"
 REGISTRATION_STUCK = "registration_stuck"
 PROFILE = "profile"
 FIX = "fix"
+TRAININGS = "trainings"  # a numbered list of sessions: the digit enrolls her
+MY_TRAININGS = "my_trainings"  # her enrollments: the digit picks one to cancel
+CANCEL_TRAINING = "cancel_training"
+ATTENDANCE = "attendance"  # a reminder or a freed seat: 1 she comes, 2 she cannot
 
 MENUS: dict[str, dict[int, str]] = {
     MAIN: {
         1: "action_start_registration",
-        2: "utter_coming_soon",  # trainings: issue #6
+        2: "action_list_trainings",
         3: "utter_program_info",
         4: "action_request_human",
         5: "action_show_profile",
@@ -40,14 +44,20 @@ MENUS: dict[str, dict[int, str]] = {
         5: "fix:situation",
         6: "fix:goal",
     },
+    CANCEL_TRAINING: {1: "cancel_training:yes", 2: "cancel_training:no"},
+    ATTENDANCE: {1: "attendance:confirm", 2: "attendance:cancel"},
 }
+# Lists whose length changes: any digit is passed on, the handler checks it is listed.
+LISTS: dict[str, str] = {TRAININGS: "enroll", MY_TRAININGS: "pick_enrollment"}
 
 # Menus a yes or a no can answer: yes is 1, no is 2.
-YES_NO_MENUS = frozenset({CONSENT, ERASURE})
+YES_NO_MENUS = frozenset({CONSENT, ERASURE, CANCEL_TRAINING, ATTENDANCE})
 
 
 def resolve(menu: str | None, choice: str | None) -> str | None:
     """The choice behind a digit, or None when the digit is not in that menu."""
     if not choice or not choice.isdigit():
         return None
+    if menu in LISTS:
+        return f"{LISTS[menu]}:{int(choice)}"
     return MENUS.get(menu or MAIN, MENUS[MAIN]).get(int(choice))

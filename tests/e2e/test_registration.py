@@ -128,6 +128,17 @@ class Woman:
         self.seen = len(calls)
         return replies
 
+    def wait_for_unsolicited(self, count: int = 1) -> list[str]:
+        """What reached her without her writing (a reminder, a notice)."""
+        expected = self.seen + count
+        assert wait_for(lambda: len(self.twilio.messages_to(self.address)) >= expected), (
+            self._debug("(waiting for a message sent to her)")
+        )
+        calls = self.twilio.messages_to(self.address)
+        replies = [call.form["Body"][0] for call in calls[self.seen :]]
+        self.seen = len(calls)
+        return replies
+
     def _answered(self, inbound_id: int) -> bool:
         """Her message is handled and none of its replies waits to be sent."""
         with self.sessions() as session:

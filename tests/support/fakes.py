@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.messaging.models import Message
@@ -45,3 +46,11 @@ class FakeSender:
             raise TransientSendError("Twilio is down (fake)")
         self.sent.append((phone, message.body))
         return SendResult(status=self.status, sid=f"SMfake{len(self.sent):030d}")
+
+    def find_sent(self, message: Message, phone: str, since: datetime) -> SendResult | None:
+        if self.down:
+            raise TransientSendError("Twilio is down (fake)")
+        for number, (to, body) in enumerate(self.sent, start=1):
+            if to == phone and body == message.body:
+                return SendResult(status=self.status, sid=f"SMfake{number:030d}")
+        return None

@@ -10,10 +10,12 @@ import json
 import os
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -54,6 +56,7 @@ class RecordedCall:
     form: dict[str, list[str]]
     status: int
     response: dict  # type: ignore[type-arg]
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 class RecordingProxy:
@@ -85,6 +88,8 @@ class RecordingProxy:
                     parsed = upstream.json()
                 except ValueError:
                     parsed = {}
+                if method == "GET" and upstream.status_code == 200:
+                    parsed = proxy.answer_list(self.path, parsed)
                 proxy.record(
                     RecordedCall(
                         method, self.path, parse_qs(body.decode()), upstream.status_code, parsed
@@ -107,6 +112,30 @@ class RecordingProxy:
     def record(self, call: RecordedCall) -> None:
         with self._lock:
             self.calls.append(call)
+
+    def answer_list(self, path: str, answer: dict) -> dict:  # type: ignore[type-arg]
+        """Twilio remembers what it was sent; Prism does not. A list of messages is
+        answered from the creates recorded here, in the shape of Prism's own answer."""
+        url = urlsplit(path)
+        if not url.path.endswith("/Messages.json") or not isinstance(answer.get("messages"), list):
+            return answer
+        query = parse_qs(url.query)
+        template = answer["messages"][0] if answer["messages"] else {}
+        found = []
+        for call in self.messages_to(query.get("To", [""])[0]):
+            if call.method != "POST" or call.status >= 300:
+                continue
+            found.append(
+                {
+                    **template,
+                    **call.response,
+                    "to": call.form.get("To", [""])[0],
+                    "from": call.form.get("From", [""])[0],
+                    "body": call.form.get("Body", call.form.get("ContentVariables", [""]))[0],
+                    "date_created": format_datetime(call.at, usegmt=True),
+                }
+            )
+        return {**answer, "messages": found}
 
     def messages_to(self, address: str) -> list[RecordedCall]:
         with self._lock:

@@ -1,0 +1,600 @@
+"""Training sessions in and out of a spreadsheet (CSV), for programme staff.
+
+One row per session, with a header row. UTF-8 (a BOM, as Excel writes it, is fine); commas
+or semicolons (French Excel), found from the header. Times are Morocco's local time,
+"YYYY-MM-DD HH:MM", converted to UTC with zoneinfo (Africa/Casablanca: UTC+1, UTC+0 during
+Ramadan), never a fixed offset. `code` is the staff's own reference: a known code updates
+its session, a new one creates a session.
+
+A bad row is reported (its line in the file, the column, what is wrong) and skipped; the
+good rows are imported all the same. Nothing here commits: the caller does.
+
+The console's form goes through the same `parse_row` and `save_session`, so a session
+typed in the form and one imported obey the same rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import gazetteer
+from bot.messaging.quiet_hours import QuietHours
+from bot.trainings import services
+from bot.trainings.models import ALL, TRACKS, Enrollment, TrainingSession
+
+MOROCCO = ZoneInfo("Africa/Casablanca")
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+# Also read: what a browser's datetime-local input sends, and seconds a spreadsheet adds.
+_TIME_FORMATS = (TIME_FORMAT, "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+LANGUAGES = ("fr", "ar", "ary", "ary_Latn")
+TITLE_COLUMNS = tuple(f"title_{language}" for language in LANGUAGES)
+DESCRIPTION_COLUMNS = tuple(f"description_{language}" for language in LANGUAGES)
+COLUMNS = (
+    "code",
+    "partner",
+    "topic",
+    "track",
+    "province",
+    *TITLE_COLUMNS,
+    *DESCRIPTION_COLUMNS,
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_url",
+    "capacity",
+)
+# Without these the file cannot describe a session; the others may be left out (empty).
+REQUIRED_COLUMNS = ("code", "partner", "topic", "starts_at", "ends_at", "capacity")
+
+# The model's String() lengths; titles and descriptions (JSON) get limits that keep a
+# message short enough to read on a phone.
+MAX_LENGTHS = {
+    "code": 64,
+    "partner": 64,
+    "topic": 120,
+    "place": 255,
+    "online_url": 255,
+    **dict.fromkeys(TITLE_COLUMNS, 200),
+    **dict.fromkeys(DESCRIPTION_COLUMNS, 1000),
+}
+MAX_CAPACITY = 100_000
+MAX_ROWS = 5000
+
+
+# ----------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one value: `code` for a program (the console's French words),
+    `message` in English for the import report."""
+
+    column: str | None
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # as in the file: the header is line 1
+    column: str | None  # None: the whole row or the whole file
+    message: str
+    code: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    created_codes: list[str] = field(default_factory=list)
+    updated_codes: list[str] = field(default_factory=list)
+    # Women moved from a waiting list to a seat by a raised capacity: the caller commits,
+    # then hands each of them to the worker so her message leaves.
+    promoted: list[Enrollment] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        """Rows read, good and bad."""
+        return self.created + self.updated + self.unchanged + len(self.bad_lines)
+
+    @property
+    def bad_lines(self) -> list[int]:
+        return sorted({error.line for error in self.errors})
+
+    @property
+    def promoted_beneficiaries(self) -> list[int]:
+        return list(dict.fromkeys(e.beneficiary_id for e in self.promoted))
+
+
+# ------------------------------------------------------------------------ one session
+
+
+@dataclass(frozen=True)
+class SessionFields:
+    """A session's values, checked; times in UTC."""
+
+    code: str
+    partner: str
+    topic: str
+    track: str
+    province: str | None
+    titles: dict[str, str]
+    descriptions: dict[str, str]
+    starts_at: datetime
+    ends_at: datetime
+    place: str | None
+    online_url: str | None
+    capacity: int
+
+    def to_row(self) -> dict[str, str]:
+        """The CSV form (times in Morocco's time): what export writes."""
+        row = {
+            "code": self.code,
+            "partner": self.partner,
+            "topic": self.topic,
+            "track": self.track,
+            "province": self.province or "",
+            "starts_at": local_text(self.starts_at),
+            "ends_at": local_text(self.ends_at),
+            "place": self.place or "",
+            "online_url": self.online_url or "",
+            "capacity": str(self.capacity),
+        }
+        for language in LANGUAGES:
+            row[f"title_{language}"] = self.titles.get(language, "")
+            row[f"description_{language}"] = self.descriptions.get(language, "")
+        return {column: row[column] for column in COLUMNS}
+
+
+def local_text(moment: datetime, separator: str = " ") -> str:
+    """A UTC time as Morocco reads it: "2027-02-10 09:30" (separator "T" for a form)."""
+    return moment.astimezone(MOROCCO).strftime(f"%Y-%m-%d{separator}%H:%M")
+
+
+def from_local(text: str) -> datetime | None:
+    """ "2027-02-10 09:30" in Morocco's time → UTC; None when it is no such time.
+    In the hour clocks are set back, the first of the two moments is meant (fold=0)."""
+    text = " ".join(text.split())
+    for form in _TIME_FORMATS:
+        try:
+            naive = datetime.strptime(text, form)
+        except ValueError:
+            continue
+        return naive.replace(tzinfo=MOROCCO).astimezone(UTC)
+    return None
+
+
+def fields_of(training: TrainingSession) -> SessionFields:
+    return SessionFields(
+        code=training.code,
+        partner=training.partner,
+        topic=training.topic,
+        track=training.track,
+        province=training.province,
+        titles={k: v for k, v in (training.titles or {}).items() if v},
+        descriptions={k: v for k, v in (training.descriptions or {}).items() if v},
+        starts_at=training.starts_at,
+        ends_at=training.ends_at,
+        place=training.place,
+        online_url=training.online_url,
+        capacity=training.capacity,
+    )
+
+
+def session_row(training: TrainingSession) -> dict[str, str]:
+    return fields_of(training).to_row()
+
+
+def resolve_province(text: str) -> tuple[str | None, Problem | None]:
+    """A gazetteer code, or a province or town name that names exactly one province."""
+    text = text.strip()
+    if not text:
+        return None, None
+    if gazetteer.get(text.lower()) is not None:
+        return text.lower(), None
+    found = gazetteer.match(text)
+    if len(found) == 1:
+        return found[0].code, None
+    if found:
+        names = ", ".join(f"{p.code} ({p.name_fr})" for p in found)
+        return None, Problem(
+            "province",
+            "province_ambiguous",
+            f"'{text}' could be any of several provinces: {names}; write the code of one",
+        )
+    return None, Problem(
+        "province",
+        "province_unknown",
+        f"no Moroccan province matches '{text}'; write a province code such as "
+        "'casablanca' or 'fes' (see bot/data/gazetteer.yml), or leave it empty for a session "
+        "open to every province",
+    )
+
+
+def parse_row(values: Mapping[str, str | None]) -> tuple[SessionFields | None, list[Problem]]:
+    """Check one session's values (CSV columns as keys; missing keys count as empty)."""
+    row = {column: " ".join((values.get(column) or "").split()) for column in COLUMNS}
+    # Descriptions may keep their line breaks; only the ends are trimmed.
+    for column in DESCRIPTION_COLUMNS:
+        text = (values.get(column) or "").replace("\r\n", "\n").replace("\r", "\n")
+        row[column] = text.strip()
+    problems: list[Problem] = []
+
+    for column in ("code", "partner", "topic"):
+        if not row[column]:
+            problems.append(Problem(column, "required", f"{column} is required"))
+    for column, limit in MAX_LENGTHS.items():
+        if len(row[column]) > limit:
+            problems.append(
+                Problem(
+                    column,
+                    "too_long",
+                    f"{column} is {len(row[column])} characters long; at most {limit}",
+                )
+            )
+
+    track = row["track"].lower() or ALL
+    if track not in TRACKS:
+        problems.append(
+            Problem(
+                "track",
+                "track_invalid",
+                f"track must be job, business or all, not '{row['track']}'",
+            )
+        )
+
+    province, problem = resolve_province(row["province"])
+    if problem is not None:
+        problems.append(problem)
+
+    titles = {lang: row[f"title_{lang}"] for lang in LANGUAGES if row[f"title_{lang}"]}
+    descriptions = {
+        lang: row[f"description_{lang}"] for lang in LANGUAGES if row[f"description_{lang}"]
+    }
+    if not titles:
+        problems.append(
+            Problem(
+                "title_fr",
+                "title_required",
+                "a title is required: fill title_fr, title_ar, title_ary or title_ary_Latn",
+            )
+        )
+
+    times: dict[str, datetime | None] = {}
+    for column in ("starts_at", "ends_at"):
+        text = row[column]
+        times[column] = from_local(text) if text else None
+        if not text:
+            problems.append(
+                Problem(
+                    column,
+                    "required",
+                    f"{column} is required (Morocco time, like 2027-02-10 09:30)",
+                )
+            )
+        elif times[column] is None:
+            problems.append(
+                Problem(
+                    column,
+                    "datetime_invalid",
+                    f"{column} '{text}' is not a date and time like 2027-02-10 09:30 "
+                    "(YYYY-MM-DD HH:MM, Morocco time)",
+                )
+            )
+    starts_at, ends_at = times["starts_at"], times["ends_at"]
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        problems.append(Problem("ends_at", "ends_before_start", "ends_at must be after starts_at"))
+
+    online_url = row["online_url"]
+    if online_url and not _is_web_address(online_url):
+        problems.append(
+            Problem(
+                "online_url",
+                "url_invalid",
+                f"online_url '{online_url}' is not a web address starting with http:// or https://",
+            )
+        )
+    if not row["place"] and not online_url:
+        problems.append(
+            Problem(
+                "place",
+                "place_required",
+                "a place or an online_url is required: where do the women go?",
+            )
+        )
+
+    capacity = _whole_number(row["capacity"])
+    if capacity is None or not 1 <= capacity <= MAX_CAPACITY:
+        shown = f"'{row['capacity']}'" if row["capacity"] else "empty"
+        problems.append(
+            Problem(
+                "capacity",
+                "capacity_invalid",
+                f"capacity must be a whole number of seats, at least 1; it is {shown}",
+            )
+        )
+
+    if problems:
+        return None, problems
+    assert starts_at is not None and ends_at is not None and capacity is not None
+    return (
+        SessionFields(
+            code=row["code"],
+            partner=row["partner"],
+            topic=row["topic"],
+            track=track,
+            province=province,
+            titles=titles,
+            descriptions=descriptions,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=row["place"] or None,
+            online_url=online_url or None,
+            capacity=capacity,
+        ),
+        [],
+    )
+
+
+def _is_web_address(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and " " not in text
+
+
+def _whole_number(text: str) -> int | None:
+    text = text.strip()
+    if text.endswith(".0"):  # a spreadsheet's 25.0
+        text = text[:-2]
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+# --------------------------------------------------------------------------- saving
+
+
+@dataclass
+class Saved:
+    training: TrainingSession
+    created: bool
+    # column -> [before, after], in the CSV's words (empty when nothing changed)
+    changes: dict[str, list[str]]
+    promoted: list[Enrollment]
+
+
+def find_by_code(session: Session, code: str) -> TrainingSession | None:
+    return session.scalar(select(TrainingSession).where(TrainingSession.code == code))
+
+
+def save_session(
+    session: Session,
+    fields: SessionFields,
+    now: datetime,
+    quiet: QuietHours,
+    training: TrainingSession | None = None,
+) -> Saved:
+    """Create a session (training None) or update this one. The caller has checked that
+    no other session holds the code. A raised capacity gives freed seats to the women
+    waiting (services.fill_seats, under the row lock). Flushes; does not commit."""
+    if training is None:
+        training = TrainingSession()
+        _apply(training, fields)
+        session.add(training)
+        session.flush()
+        return Saved(training, True, {}, [])
+    locked = services._lock(session, training.id)
+    if locked is None:  # deleted meanwhile
+        raise LookupError(f"training session {training.id} is gone")
+    before, after = session_row(locked), fields.to_row()
+    changes = {c: [before[c], after[c]] for c in COLUMNS if before[c] != after[c]}
+    if not changes:
+        return Saved(locked, False, {}, [])
+    old_capacity = locked.capacity
+    _apply(locked, fields)
+    session.flush()
+    promoted: list[Enrollment] = []
+    if fields.capacity > old_capacity:
+        promoted = services.fill_seats(session, locked, now, quiet)
+    return Saved(locked, False, changes, promoted)
+
+
+def _apply(training: TrainingSession, fields: SessionFields) -> None:
+    training.code = fields.code
+    training.partner = fields.partner
+    training.topic = fields.topic
+    training.track = fields.track
+    training.province = fields.province
+    training.titles = dict(fields.titles)
+    training.descriptions = dict(fields.descriptions)
+    training.starts_at = fields.starts_at
+    training.ends_at = fields.ends_at
+    training.place = fields.place
+    training.online_url = fields.online_url
+    training.capacity = fields.capacity
+
+
+# ------------------------------------------------------------------------- the file
+
+
+def import_sessions(
+    session: Session,
+    stream_or_text: str | bytes | IO[str] | IO[bytes],
+    now: datetime,
+    quiet: QuietHours | None = None,
+) -> ImportReport:
+    """Create or update the sessions of a CSV file; report the rows that were not read.
+
+    `quiet`: the quiet hours of messages to women promoted from a waiting list (default
+    21:00-08:00). Does not commit.
+    """
+    quiet = quiet if quiet is not None else QuietHours.parse(None)
+    report = ImportReport()
+    text = _text_of(stream_or_text, report)
+    if text is None:
+        return report
+    lines = io.StringIO(text, newline="")
+    header_line = lines.readline()
+    if not header_line.strip():
+        report.errors.append(
+            RowError(1, None, "the file is empty: its first line must name the columns", "empty")
+        )
+        return report
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    lines.seek(0)
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = next(reader)
+    columns = _read_header(header, report)
+    if columns is None:
+        return report
+
+    seen: dict[str, int] = {}  # code -> the line it was first imported from
+    count = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            report.errors.append(RowError(line, None, f"this row cannot be read: {error}", "csv"))
+            break
+        if not any(value.strip() for value in record):
+            continue  # a blank line
+        count += 1
+        if count > MAX_ROWS:
+            report.errors.append(
+                RowError(
+                    line,
+                    None,
+                    f"too many rows: at most {MAX_ROWS} sessions per file; split the file",
+                    "too_many_rows",
+                )
+            )
+            break
+        _import_row(session, columns, record, line, seen, now, quiet, report)
+    return report
+
+
+def _text_of(source: str | bytes | IO[str] | IO[bytes], report: ImportReport) -> str | None:
+    data = source.read() if hasattr(source, "read") else source
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            report.errors.append(
+                RowError(
+                    1,
+                    None,
+                    "the file is not UTF-8 text; in Excel, save it as 'CSV UTF-8'",
+                    "not_utf8",
+                )
+            )
+            return None
+    return str(data).removeprefix("\ufeff")
+
+
+def _read_header(header: list[str], report: ImportReport) -> list[str | None] | None:
+    """The column of each position (None: an empty trailing column); None when unusable."""
+    canonical = {column.lower(): column for column in COLUMNS}
+    columns: list[str | None] = []
+    unknown: list[str] = []
+    duplicates: list[str] = []
+    for name in header:
+        name = name.strip().removeprefix("\ufeff")
+        if not name:
+            columns.append(None)
+            continue
+        column = canonical.get(name.lower())
+        if column is None:
+            unknown.append(name)
+        elif column in columns:
+            duplicates.append(column)
+        columns.append(column)
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        report.errors.append(
+            RowError(1, None, f"missing columns: {', '.join(missing)}", "columns_missing")
+        )
+    if unknown:
+        report.errors.append(
+            RowError(
+                1,
+                None,
+                f"unknown columns: {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}",
+                "columns_unknown",
+            )
+        )
+    if duplicates:
+        report.errors.append(
+            RowError(1, None, f"columns named twice: {', '.join(duplicates)}", "columns_twice")
+        )
+    return None if report.errors else columns
+
+
+def _import_row(
+    session: Session,
+    columns: list[str | None],
+    record: list[str],
+    line: int,
+    seen: dict[str, int],
+    now: datetime,
+    quiet: QuietHours,
+    report: ImportReport,
+) -> None:
+    if len(record) > len(columns) and any(v.strip() for v in record[len(columns) :]):
+        report.errors.append(
+            RowError(
+                line,
+                None,
+                f"this row has {len(record)} values but the header names {len(columns)} "
+                "columns (a value with a comma or semicolon needs quotes)",
+                "extra_values",
+            )
+        )
+        return
+    values = {column: value for column, value in zip(columns, record, strict=False) if column}
+    fields, problems = parse_row(values)
+    code = " ".join((values.get("code") or "").split())
+    if code and code in seen:
+        problems.append(
+            Problem("code", "code_repeated", f"code '{code}' already appears on line {seen[code]}")
+        )
+    if problems or fields is None:
+        report.errors.extend(RowError(line, p.column, p.message, p.code) for p in problems)
+        return
+    seen[fields.code] = line
+    saved = save_session(session, fields, now, quiet, find_by_code(session, fields.code))
+    report.promoted.extend(saved.promoted)
+    if saved.created:
+        report.created += 1
+        report.created_codes.append(fields.code)
+    elif saved.changes:
+        report.updated += 1
+        report.updated_codes.append(fields.code)
+    else:
+        report.unchanged += 1
+
+
+def export_sessions(sessions: Iterable[TrainingSession]) -> str:
+    """The sessions as CSV text (comma-separated, header first): what import reads back."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for training in sessions:
+        row = session_row(training)
+        writer.writerow([row[column] for column in COLUMNS])
+    return out.getvalue()

@@ -1,0 +1,67 @@
+"""A worker killed while calling Twilio: the message is looked up, then adopted or resent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.db import utcnow
+from bot.messaging.models import Message
+from bot.messaging.processing import drain
+from bot.messaging.services import latest_conversation
+from tests.support.fakes import FakeRasa, FakeSender
+from tests.support.trainings import registered_woman
+
+
+def stuck_message(session: Session, body: str) -> Message:
+    her = registered_woman(session, utcnow())
+    conversation = latest_conversation(session, her.id)
+    assert conversation is not None
+    message = Message(
+        conversation_id=conversation.id,
+        beneficiary_id=her.id,
+        direction=Message.OUTBOUND,
+        channel=conversation.channel,
+        body=body,
+        status=Message.SUBMITTING,  # the worker died during the create call
+        kind=Message.REMINDER,
+        attempts=1,
+        updated_at=utcnow() - timedelta(minutes=5),
+    )
+    session.add(message)
+    session.commit()
+    return message
+
+
+def test_a_send_that_reached_twilio_is_adopted_not_repeated(session: Session) -> None:
+    message = stuck_message(session, "Rappel : votre formation est demain.")
+    sender = FakeSender()
+    sender.sent.append((message.beneficiary.phone, message.body))  # Twilio got it
+
+    drain(session, message.beneficiary_id, FakeRasa(), sender)
+
+    session.refresh(message)
+    assert message.status == Message.QUEUED
+    assert message.twilio_sid == f"SMfake{1:030d}"
+    assert len(sender.sent) == 1
+
+
+def test_a_send_that_never_reached_twilio_goes_once(session: Session) -> None:
+    message = stuck_message(session, "Rappel : votre formation est demain.")
+    sender = FakeSender()
+
+    drain(session, message.beneficiary_id, FakeRasa(), sender)
+    drain(session, message.beneficiary_id, FakeRasa(), sender)
+
+    session.refresh(message)
+    assert message.status == Message.QUEUED
+    assert sender.sent == [(message.beneficiary.phone, message.body)]
+
+
+def test_while_twilio_cannot_be_asked_the_message_waits(session: Session) -> None:
+    message = stuck_message(session, "Rappel")
+    sender = FakeSender(down=True)
+    result = drain(session, message.beneficiary_id, FakeRasa(), sender)
+    session.refresh(message)
+    assert result.send_retry and message.status == Message.SUBMITTING
