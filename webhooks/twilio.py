@@ -72,6 +72,12 @@ def message_status() -> tuple[str, int]:
     code = request.form.get("ErrorCode")
     error_code = int(code) if code and code.isdigit() else None
     status = status.lower()[:STATUS_LENGTH]
-    if not record_status(db(), sid, status, error_code, request.form.get("ErrorMessage")):
+    result = record_status(db(), sid, status, error_code, request.form.get("ErrorMessage"))
+    if not result.known:
         log.info("status %s for unknown message %s", status, sid)
+    if result.resend_for is not None:
+        try:
+            enqueue(result.resend_for)
+        except Exception:  # the broker is down: the sweeper requeues it later
+            log.exception("could not enqueue a re-send for beneficiary %s", result.resend_for)
     return "", 204

@@ -105,6 +105,11 @@ class Message(Base):
     # Outbound only: what a digit answers while this message is the last on her screen,
     # e.g. {"menu": "attendance", "enrollment_id": 7} (sent by the worker, not by Rasa).
     screen: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Outbound only: the WhatsApp message this one re-sends as a template or SMS, after
+    # WhatsApp refused it (63016, outside the 24-hour window). Unique: one re-send each.
+    fallback_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), unique=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None]

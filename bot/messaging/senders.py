@@ -74,6 +74,12 @@ class TwilioSender:
         return self.settings.public_url.rstrip("/") + "/webhooks/twilio/status"
 
     def send(self, message: Message, phone: str) -> SendResult:
+        if message.fallback_of_id is not None:
+            # WhatsApp already refused it as free text: straight to template or SMS.
+            chosen = window.fallback(
+                message.language, self.templates, bool(self.settings.twilio_sms_from)
+            )
+            return self._send(message, phone, chosen)
         chosen = window.route(
             message.channel,
             message.conversation.last_inbound_at,

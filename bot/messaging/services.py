@@ -13,7 +13,8 @@ from bot.beneficiaries.models import Beneficiary
 from bot.beneficiaries.reachability import note_delivery
 from bot.beneficiaries.services import get_or_create_by_phone
 from bot.db import utcnow
-from bot.messaging.models import Conversation, Message
+from bot.messaging.models import WHATSAPP, Conversation, Message
+from bot.messaging.window import OUTSIDE_WINDOW_ERROR
 from bot.phones import split_address
 
 MAX_BODY = 4096  # Twilio caps bodies at 1,600 characters; anything longer is not Twilio's.
@@ -93,13 +94,26 @@ def find_by_sid(session: Session, sid: str) -> Message | None:
     return session.scalar(select(Message).where(Message.twilio_sid == sid))
 
 
+@dataclass
+class StatusResult:
+    known: bool
+    resend_for: int | None = None  # a beneficiary whose message must go another way
+
+
 def record_status(
     session: Session, sid: str, status: str, error_code: int | None, error_message: str | None
-) -> bool:
-    """Apply a status callback; return False when the SID is unknown. Commits."""
-    message = find_by_sid(session, sid)
+) -> StatusResult:
+    """Apply a status callback. Commits.
+
+    A WhatsApp message refused for being outside the 24-hour window (63016) is queued
+    again once, to go as the approved template or by SMS: nothing is silently lost.
+    """
+    message = session.scalar(
+        select(Message).where(Message.twilio_sid == sid).with_for_update()
+    )  # locked: Twilio may send two callbacks for one message at once
     if message is None or message.direction != Message.OUTBOUND:
-        return False
+        return StatusResult(known=False)
+    result = StatusResult(known=True)
     rank = Message.STATUS_RANK
     if rank.get(status, -1) >= rank.get(message.status, -1):
         if rank.get(status, -1) > rank.get(message.status, -1):
@@ -107,10 +121,39 @@ def record_status(
             # ("undelivered" then "failed" rank the same: one failure).
             note_delivery(message.beneficiary, status, error_code)
         message.status = status
+    if error_code == OUTSIDE_WINDOW_ERROR and resend_outside_window(session, message):
+        result.resend_for = message.beneficiary_id
     if error_code is not None:
         message.error_code = error_code
         message.error_message = clean_text(error_message or "", 255) or None
     session.commit()
+    return result
+
+
+def resend_outside_window(session: Session, message: Message) -> bool:
+    """Queue her refused WhatsApp message again, to go as a template or SMS (once)."""
+    if message.channel != WHATSAPP or message.fallback_of_id is not None:
+        return False
+    already = session.scalar(select(Message.id).where(Message.fallback_of_id == message.id))
+    if already is not None:
+        return False
+    session.add(
+        Message(
+            conversation_id=message.conversation_id,
+            beneficiary_id=message.beneficiary_id,
+            direction=Message.OUTBOUND,
+            channel=message.channel,
+            body=message.body,
+            media=[],
+            status=Message.PENDING,
+            language=message.language,
+            reply_to_id=message.reply_to_id,
+            kind=message.kind,
+            expires_at=message.expires_at,
+            screen=message.screen,
+            fallback_of_id=message.id,
+        )
+    )
     return True
 
 

@@ -59,6 +59,8 @@ def base_env(ports: Ports, twilio_url: str) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
         # Counsellors are always in: what she is told does not depend on when tests run.
         "MINAJLIKI_OFFICE_HOURS": "mon-sun 00:00-23:59",
+        # Likewise no quiet hours: notices go at once, whatever the time of the run.
+        "MINAJLIKI_QUIET_HOURS": "off",
     }
 
 

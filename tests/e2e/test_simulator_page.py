@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
+from bot.celery_app import create_celery
+from bot.db import make_engine, make_session_factory, utcnow
 from bot.i18n import render
+from bot.messaging.quiet_hours import QuietHours
 from bot.responses import RESPONSES
+from bot.settings import Settings
+from bot.trainings import reminders
+from bot.trainings.offsets import parse_offsets
+from bot.trainings.services import session_values
 from tests.e2e.conftest import Stack
+from tests.support.trainings import training
 
 pytestmark = pytest.mark.e2e
 
@@ -47,6 +57,9 @@ REGISTRATION = [
 
 
 @pytest.mark.parametrize("stack", ["sqlite-embedded"], indirect=True)
+# kombu's embedded (SQLAlchemy) transport, used here to hand the reminders to the worker,
+# maps its tables with a loader SQLAlchemy 2.1 deprecates; the warning is kombu's.
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SADeprecationWarning")
 def test_a_new_number_registers_in_the_simulator(stack: Stack, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 400, "height": 800})
     try:
@@ -67,5 +80,60 @@ def test_a_new_number_registers_in_the_simulator(stack: Stack, browser) -> None:
                 pytest.fail(f"no reply to {body!r}:\n{page.inner_text('#thread')}")
         last = page.locator("#thread li.out").nth(expected - 1).inner_text()
         assert render("utter_registered", "ary_Latn", first_name="Fatima") in last, last
+
+        # Then she enrolls in a training and answers its reminder (time-travelled).
+        course, values = _training_in(stack, "casablanca")
+        expected = _type(page, "2", expected + 1)  # the menu's "Trainings"
+        assert course.title("ary_Latn") in _last(page, expected)
+        expected = _type(page, "1", expected + 1)
+        assert render("utter_training_enrolled", "ary_Latn", **values) in _last(page, expected)
+        _time_travel_reminders(stack, course.starts_at - timedelta(hours=48))
+        expected += 1
+        page.wait_for_function(
+            f"document.querySelectorAll('#thread li.out').length >= {expected}", timeout=60_000
+        )
+        reminder = render("utter_training_reminder", "ary_Latn", **values)
+        assert reminder in _last(page, expected)
+        expected = _type(page, "1", expected + 1)
+        assert render("utter_attendance_confirmed", "ary_Latn") in _last(page, expected)
     finally:
         page.close()
+
+
+def _type(page, body: str, replies: int) -> int:  # type: ignore[no-untyped-def]
+    page.fill("#body", body)
+    page.press("#body", "Enter")
+    try:
+        page.wait_for_function(
+            f"document.querySelectorAll('#thread li.out').length >= {replies}", timeout=60_000
+        )
+    except Exception:
+        pytest.fail(f"no reply to {body!r}:\n{page.inner_text('#thread')}")
+    return replies
+
+
+def _last(page, count: int) -> str:  # type: ignore[no-untyped-def]
+    return str(page.locator("#thread li.out").nth(count - 1).inner_text())
+
+
+def _training_in(stack: Stack, province: str):  # type: ignore[no-untyped-def]
+    engine = make_engine(stack.env["DATABASE_URL"])
+    with make_session_factory(engine)() as session:
+        course = training(session, utcnow() + timedelta(days=3), province=province)
+        session.expunge(course)
+    engine.dispose()
+    return course, session_values(course, "ary_Latn")
+
+
+def _time_travel_reminders(stack: Stack, moment: datetime) -> None:
+    """The beat's reminder run as of `moment`, then the worker sends them."""
+    engine = make_engine(stack.env["DATABASE_URL"])
+    with make_session_factory(engine)() as session:
+        queued = reminders.queue_due(
+            session, moment, parse_offsets("48h, 2h"), QuietHours.parse("off")
+        )
+    engine.dispose()
+    assert queued
+    celery = create_celery(Settings.from_env(stack.env))
+    for beneficiary_id in queued:
+        celery.send_task("messaging.process_beneficiary", args=[beneficiary_id])

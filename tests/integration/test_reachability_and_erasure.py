@@ -146,7 +146,7 @@ def test_a_repeated_failed_callback_counts_once(session: Session) -> None:
     fatima = woman(session)
     message = sent_message(session, fatima, sid(1))
     for _ in range(3):
-        assert record_status(session, sid(1), "failed", 30003, "Unreachable")
+        assert record_status(session, sid(1), "failed", 30003, "Unreachable").known
     session.expire_all()
     assert message.status == "failed" and fatima.consecutive_failures == 1
 

@@ -135,7 +135,8 @@ class RecordingProxy:
                     "date_created": format_datetime(call.at, usegmt=True),
                 }
             )
-        return {**answer, "messages": found}
+        # One page: what Twilio says when there is nothing more to fetch.
+        return {**answer, "messages": found, "next_page_uri": None, "page": 0}
 
     def messages_to(self, address: str) -> list[RecordedCall]:
         with self._lock:
