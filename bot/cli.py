@@ -166,6 +166,41 @@ def set_password(email: str, password_stdin: bool) -> None:
         engine.dispose()
 
 
+@main.command("import-trainings")
+@click.argument("csv_file", type=click.File("rb"))
+def import_trainings(csv_file) -> None:  # type: ignore[no-untyped-def]
+    """Create or update training sessions from a CSV file (see the console's import page)."""
+    from bot.celery_app import celery_enqueue
+    from bot.db import utcnow
+    from bot.messaging.quiet_hours import QuietHours
+    from bot.trainings.csv_io import import_sessions
+
+    settings = _settings()
+    engine, session = _staff_session()
+    try:
+        report = import_sessions(
+            session, csv_file.read(), utcnow(), QuietHours.parse(settings.quiet_hours)
+        )
+        session.commit()
+        promoted = [enrollment.beneficiary_id for enrollment in report.promoted]
+    finally:
+        session.close()
+        engine.dispose()
+    if promoted:
+        enqueue = celery_enqueue(settings)
+        for beneficiary_id in promoted:
+            enqueue(beneficiary_id)
+    click.echo(
+        f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.errors)} errors"
+    )
+    for error in report.errors:
+        where = f"line {error.line}" + (f", {error.column}" if error.column else "")
+        click.echo(f"  {where}: {error.message}", err=True)
+    if report.errors:
+        raise SystemExit(1)
+
+
 @main.command("serve-rasa")
 def serve_rasa() -> None:
     """Start the Rasa server on the trained model (replaces this process)."""

@@ -26,6 +26,7 @@ from bot.registration.services import answers
 from bot.responses import CANNED_REPLIES
 from bot.staff.audit import audit
 from bot.staff.models import COUNSELLOR, StaffUser
+from bot.trainings.services import my_enrollments
 from console.auth import client_ip, current_staff
 from console.blueprint import bp
 from console.labels import language_label
@@ -122,6 +123,7 @@ def handoff(handoff_id: int) -> str:
             for m in queries.conversation_messages(session, found.conversation_id)
         ],
         notes=notes,
+        trainings=my_enrollments(session, found.beneficiary, utcnow()),
         canned={key: gettext(text, language) for key, text in CANNED_REPLIES.items()},
         outside_window=_outside_whatsapp_window(found.conversation),
         counsellors=counsellors,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.beneficiaries.models import Beneficiary, new_public_id
 from bot.db import utcnow
 from bot.messaging.models import Message
+from bot.messaging.quiet_hours import QuietHours
 from bot.rasa_tracker import TrackerStore
 
 
@@ -46,11 +47,22 @@ def blank_messages(session: Session, beneficiary_id: int, only_done: bool = Fals
     session.execute(query.values(body="", media=[], twilio_sid=None, error_message=None))
 
 
-def erase(session: Session, beneficiary: Beneficiary, tracker: TrackerStore | None) -> None:
-    """Erase her personal data. Commits. Safe to run again if interrupted."""
+def erase(
+    session: Session,
+    beneficiary: Beneficiary,
+    tracker: TrackerStore | None,
+    quiet: QuietHours | None = None,
+) -> list[int]:
+    """Erase her personal data. Commits. Safe to run again if interrupted.
+
+    Her places in trainings to come are freed; returns the women moved up from a waiting
+    list, who have a message to be sent."""
+    from bot.trainings.services import release_places
+
     old_public_id = beneficiary.public_id
     if tracker is not None:
         tracker.forget(old_public_id)  # first: if it fails, nothing is marked done
+    promoted = release_places(session, beneficiary, utcnow(), quiet or QuietHours.parse(None))
     beneficiary.first_name = None
     beneficiary.age = None
     beneficiary.profile_name = None
@@ -63,6 +75,7 @@ def erase(session: Session, beneficiary: Beneficiary, tracker: TrackerStore | No
     blank_messages(session, beneficiary.id)
     forget_notes(session, beneficiary.id)
     session.commit()
+    return [enrollment.beneficiary_id for enrollment in promoted]
 
 
 def forget_notes(session: Session, beneficiary_id: int) -> None:

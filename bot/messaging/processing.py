@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from bot.i18n import render
 from bot.messaging import leases
 from bot.messaging.models import STATUS_LENGTH, Conversation, Message
 from bot.messaging.outreach import CANCELED, is_unsolicited
+from bot.messaging.quiet_hours import QuietHours
 from bot.messaging.rasa_text import text_for_rasa
 from bot.messaging.recovery import recover_submitting
 from bot.messaging.senders import Sender, TransientSendError
@@ -44,6 +45,7 @@ class DrainResult:
     handled: int = 0
     sent: int = 0
     send_retry: bool = False  # Twilio failed on its side; some replies wait
+    others: list[int] = field(default_factory=list)  # women with a message to send now
 
 
 # Sent to Rasa instead of her first message: the welcome and the language choice.
@@ -182,19 +184,26 @@ def send_pending(
     return sent, False
 
 
-def after_sending(session: Session, beneficiary_id: int, tracker: TrackerStore | None) -> None:
-    """Privacy duties once her replies are out: erasure, and forgetting after a refusal."""
+def after_sending(
+    session: Session,
+    beneficiary_id: int,
+    tracker: TrackerStore | None,
+    quiet: QuietHours | None = None,
+) -> list[int]:
+    """Privacy duties once her replies are out: erasure, and forgetting after a refusal.
+    Returns other women with a message to send (moved up to the seat she freed)."""
     beneficiary = session.get(Beneficiary, beneficiary_id)
     if beneficiary is None:
-        return
+        return []
     if erasure.is_due(beneficiary):
-        erasure.erase(session, beneficiary, tracker)
-    elif beneficiary.consent == Beneficiary.CONSENT_REFUSED:
+        return erasure.erase(session, beneficiary, tracker, quiet)
+    if beneficiary.consent == Beneficiary.CONSENT_REFUSED:
         # No consent: her number and the refusal are all that is kept.
         erasure.blank_messages(session, beneficiary.id, only_done=True)
         session.commit()
         if tracker is not None:
             tracker.forget(beneficiary.public_id)
+    return []
 
 
 def drain(
@@ -204,6 +213,7 @@ def drain(
     sender: Sender,
     tracker: TrackerStore | None = None,
     hours: OfficeHours | None = None,
+    quiet: QuietHours | None = None,
 ) -> DrainResult:
     """Handle all her queued messages in arrival order under her lease.
 
@@ -230,7 +240,7 @@ def drain(
             result.sent += sent
             leases.renew(session, beneficiary_id, token)
         if not result.send_retry:
-            after_sending(session, beneficiary_id, tracker)
+            result.others = after_sending(session, beneficiary_id, tracker, quiet)
     finally:
         session.rollback()
         leases.release(session, beneficiary_id, token)

@@ -39,10 +39,13 @@ def process_beneficiary(self: Task, beneficiary_id: int) -> None:
                 runtime.sender,
                 runtime.tracker,
                 runtime.office_hours,
+                runtime.quiet_hours,
             )
         except RasaUnavailable as exc:
             log.warning("bot unavailable, retrying beneficiary %s: %s", beneficiary_id, exc)
             raise self.retry(countdown=backoff(self.request.retries)) from None
+    for other in result.others:
+        process_beneficiary.delay(other)
     if result.busy:
         # Another worker is on her messages; look again shortly for any it missed.
         raise self.retry(countdown=0.5)

@@ -75,6 +75,7 @@ class Enrollment(Base):
     BY_HER = "her"
     BY_STAFF = "staff"
     SESSION_CANCELED = "session_canceled"
+    ERASED = "erasure"  # she had her data erased
 
     # Attendance, marked by staff after the session
     ATTENDED = "attended"

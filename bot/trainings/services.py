@@ -226,6 +226,18 @@ def fill_seats(
     return promoted
 
 
+def release_places(
+    session: Session, beneficiary: Beneficiary, now: datetime, quiet: QuietHours
+) -> list[Enrollment]:
+    """Her places in sessions still to come go to the women waiting (she asked for her data
+    to be erased). Returns the women promoted."""
+    promoted: list[Enrollment] = []
+    for enrollment in my_enrollments(session, beneficiary, now):
+        if enrollment.session.starts_at > now:
+            promoted += cancel(session, enrollment, Enrollment.ERASED, now, quiet)
+    return promoted
+
+
 def mark_attendance(
     session: Session,
     enrollment: Enrollment,

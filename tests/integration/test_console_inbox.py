@@ -787,3 +787,16 @@ def test_media_of_a_conversation_never_handed_off_is_404(
     signed_in(twilio_client, session, "admin")
     assert twilio_client.get(f"/console/media/{message.id}/0").status_code == 404
     assert no_network == []
+
+
+def test_the_conversation_page_shows_her_trainings_to_come(client, session: Session) -> None:  # type: ignore[no-untyped-def]
+    from bot.trainings import services as trainings
+    from tests.support.trainings import training
+
+    handoff = waiting(session, "+212600000555", name="Latifa")
+    course = training(session, utcnow() + timedelta(days=3))
+    trainings.enroll(session, course.id, handoff.beneficiary, utcnow())
+    session.commit()
+    signed_in(client, session, "staff")
+    page = client.get(f"/console/handoffs/{handoff.id}").get_data(as_text=True)
+    assert course.title("fr") in page and "inscrite" in page

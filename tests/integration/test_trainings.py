@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.beneficiaries import reachability
+from bot.db import utcnow
 from bot.messaging.models import Message
 from bot.messaging.processing import send_pending
 from bot.messaging.quiet_hours import QuietHours
@@ -332,3 +333,22 @@ def test_two_workers_writing_reminders_at_once_write_each_once(
     assert sorted(results[0] + results[1]) == sorted(w.id for w in women)
     session.expire_all()
     assert len(messages(session, Message.REMINDER)) == 20
+
+
+def test_erasing_her_data_frees_her_seat_for_the_next_woman(session: Session) -> None:
+    from bot.beneficiaries.erasure import erase
+
+    her, other = registered_woman(session, NOW), registered_woman(session, NOW)
+    course = training(session, utcnow() + timedelta(days=5), capacity=1)
+    services.enroll(session, course.id, her, utcnow())
+    services.enroll(session, course.id, other, utcnow())
+    session.commit()
+
+    assert erase(session, her, tracker=None, quiet=NEVER_QUIET) == [other.id]
+    places = {
+        e.beneficiary_id: (e.status, e.canceled_by) for e in session.scalars(select(Enrollment))
+    }
+    assert places == {
+        her.id: (Enrollment.CANCELED, Enrollment.ERASED),
+        other.id: (Enrollment.ENROLLED, None),
+    }

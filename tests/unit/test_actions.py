@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from rasa_project.actions.actions import ActionChooseOption, ActionNotUnderstood, ActionShowMenu
+from rasa_project.actions.context import menu_on_screen
+from rasa_project.actions.menus import resolve
 from rasa_project.actions.misunderstanding import consecutive_misses
 
 
@@ -81,3 +83,33 @@ def test_a_digit_outside_the_menu_says_so() -> None:
 
 def test_show_menu_remembers_the_menu() -> None:
     assert run(ActionShowMenu(), [user("greet")])[1] == [SlotSet("menu", "main")]
+
+
+def test_main_menu_2_lists_the_trainings() -> None:
+    choice = [{"entity": "choice", "value": "2"}]
+    _, events = run(ActionChooseOption(), [user("choose_option", "2", choice)], {"menu": "main"})
+    assert events == [SlotSet("menu", None), FollowupAction("action_list_trainings")]
+
+
+def test_a_digit_in_a_list_of_trainings_is_passed_on_whatever_its_length() -> None:
+    assert resolve("trainings", "7") == "enroll:7"
+    assert resolve("my_trainings", "2") == "pick_enrollment:2"
+    assert resolve("attendance", "1") == "attendance:confirm"
+    assert resolve("attendance", "3") is None
+
+
+def test_a_number_not_in_the_list_asks_again_and_keeps_the_list() -> None:
+    choice = [{"entity": "choice", "value": "4"}]
+    responses, events = run(
+        ActionChooseOption(),
+        [user("choose_option", "4", choice)],
+        {"menu": "trainings", "training_choices": [11, 12]},
+    )
+    assert responses == ["utter_help_choice"] and events == []
+
+
+def test_a_reminder_on_her_screen_wins_over_the_last_menu() -> None:
+    message = user("choose_option", "1", [{"entity": "choice", "value": "1"}])
+    message["parse_data"]["metadata"] = {"screen": {"menu": "attendance", "enrollment_id": 5}}
+    assert menu_on_screen(tracker([message], {"menu": "main"})) == "attendance"
+    assert menu_on_screen(tracker([user("greet")], {"menu": "fix"})) == "fix"
