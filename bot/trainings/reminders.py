@@ -97,58 +97,47 @@ def _write(
     """One enrollment's reminders in one transaction; None when nothing is to be sent
     (or another worker wrote them first: the unique key stops this one at any flush)."""
     try:
-        return _write_rows(session, enrollment_id, send, skips, now, quiet)
+        enrollment = session.get(Enrollment, enrollment_id)
+        if enrollment is None:
+            return None
+        for offset, why in skips:
+            session.add(
+                Reminder(
+                    enrollment_id=enrollment_id,
+                    offset_minutes=minutes(offset),
+                    status=Reminder.SKIPPED,
+                    reason=why,
+                )
+            )
+        queued_for: int | None = None
+        if send is not None:
+            training = enrollment.session
+            message = notify(
+                session,
+                enrollment.beneficiary,
+                "utter_training_reminder",
+                kind=Message.REMINDER,
+                now=now,
+                quiet=quiet,
+                values=session_values(training, enrollment.beneficiary.reply_language),
+                screen=attendance_screen(enrollment),
+                expires_at=training.starts_at,
+            )
+            if message is not None:
+                session.flush()
+                queued_for = enrollment.beneficiary_id
+            session.add(
+                Reminder(
+                    enrollment_id=enrollment_id,
+                    offset_minutes=minutes(send),
+                    status=Reminder.QUEUED if message is not None else Reminder.SKIPPED,
+                    reason=None if message is not None else Reminder.OPTED_OUT,
+                    message_id=message.id if message is not None else None,
+                )
+            )
+        session.commit()
+        return queued_for
     except IntegrityError:
         session.rollback()
         log.info("reminders of enrollment %s already written", enrollment_id)
         return None
-
-
-def _write_rows(
-    session: Session,
-    enrollment_id: int,
-    send: timedelta | None,
-    skips: list[tuple[timedelta, str]],
-    now: datetime,
-    quiet: QuietHours,
-) -> int | None:
-    enrollment = session.get(Enrollment, enrollment_id)
-    if enrollment is None:
-        return None
-    for offset, why in skips:
-        session.add(
-            Reminder(
-                enrollment_id=enrollment_id,
-                offset_minutes=minutes(offset),
-                status=Reminder.SKIPPED,
-                reason=why,
-            )
-        )
-    queued_for: int | None = None
-    if send is not None:
-        training = enrollment.session
-        message = notify(
-            session,
-            enrollment.beneficiary,
-            "utter_training_reminder",
-            kind=Message.REMINDER,
-            now=now,
-            quiet=quiet,
-            values=session_values(training, enrollment.beneficiary.reply_language),
-            screen=attendance_screen(enrollment),
-            expires_at=training.starts_at,
-        )
-        if message is not None:
-            session.flush()
-            queued_for = enrollment.beneficiary_id
-        session.add(
-            Reminder(
-                enrollment_id=enrollment_id,
-                offset_minutes=minutes(send),
-                status=Reminder.QUEUED if message is not None else Reminder.SKIPPED,
-                reason=None if message is not None else Reminder.OPTED_OUT,
-                message_id=message.id if message is not None else None,
-            )
-        )
-    session.commit()
-    return queued_for

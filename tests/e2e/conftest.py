@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot import rasa_env
+from bot.db import make_engine, make_session_factory
 from bot.settings import Settings
 from tests.support.databases import (
     REDIS_TEST_URL,
@@ -179,6 +181,14 @@ def stack(
     finally:
         for process in reversed(processes):
             process.stop()
+
+
+@pytest.fixture
+def sessions(stack: Stack) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the stack's own database, to set the scene and check the outcome."""
+    engine = make_engine(stack.env["DATABASE_URL"])
+    yield make_session_factory(engine)
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,12 @@ Prism on Twilio's spec); the counsellor works in Debian's chromium on a phone-si
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import make_engine, make_session_factory
 from bot.handoffs.models import Handoff
 from bot.i18n import render
 from bot.messaging.models import Conversation
@@ -32,13 +30,6 @@ pytestmark = [
 ]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "console.png"
 EMAIL, PASSWORD = "nadia@anapec.example.ma", "conseillere fes 2026"
-
-
-@pytest.fixture
-def sessions(stack: Stack) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(stack.env["DATABASE_URL"])
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def test_a_counsellor_answers_in_the_console_and_gives_her_back(

@@ -3,7 +3,6 @@ the woman marked absent receives a kind follow-up (at Twilio's door, Prism on it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import make_engine, make_session_factory, utcnow
+from bot.db import utcnow
 from bot.i18n import render
 from bot.staff.services import create_user
 from bot.trainings import services
@@ -31,13 +30,6 @@ pytestmark = [
 ]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "trainings.png"
 EMAIL, PASSWORD = "salma@minajliki.example.ma", "formations rabat 2026"
-
-
-@pytest.fixture
-def sessions(stack: Stack) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(stack.env["DATABASE_URL"])
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def test_staff_create_a_session_and_mark_a_woman_absent(

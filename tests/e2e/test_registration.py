@@ -7,7 +7,6 @@ Twilio's spec), word for word against the catalogs. Runs on PostgreSQL with Redi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +17,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import gazetteer, language
 from bot.beneficiaries.models import Beneficiary
 from bot.celery_app import create_celery
-from bot.db import make_engine, make_session_factory
 from bot.i18n import render
 from bot.messaging.models import Message
 from bot.messaging.outreach import announce
@@ -179,13 +177,6 @@ def texts(language_code: str, *names: str, **values: Any) -> list[str]:
     rendered = [render(name, language_code, **values) for name in names]
     assert None not in rendered, names
     return rendered  # type: ignore[return-value]
-
-
-@pytest.fixture
-def sessions(stack: Stack) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(stack.env["DATABASE_URL"])
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 counter = iter(range(1, 10_000))
