@@ -298,6 +298,12 @@ RESPONSES: dict[str, tuple[str, ...]] = {
     "utter_training_missed": (
         N_("We missed you at «{title}». We hope all is well. To see the next trainings, reply 2."),
     ),
+    "utter_training_session_canceled": (
+        N_(
+            "We are sorry: the training «{title}», {when}, is cancelled. "
+            "To see the other trainings, reply 2."
+        ),
+    ),
     "utter_no_training_to_answer": (
         N_("You have no training coming up. To see the trainings, reply 2."),
         MENU,

@@ -241,20 +241,21 @@ def training_edit(training_id: int) -> str | Response:
 def training_cancel(training_id: int) -> Response:
     training = _training_or_404(training_id)
     if training.canceled_at is None:
-        training.canceled_at = _now()
+        told = services.cancel_session(db(), training, _now(), _quiet())
         audit(
             db(),
             current_staff(),
             "training.cancel",
             TARGET,
             training.id,
-            {"code": training.code},
+            {"code": training.code, "told": len(told)},
             ip=client_ip(),
         )
         db().commit()
+        for enrollment in told:
+            enqueue(enrollment.beneficiary_id)
         flash(
-            "Session annulée. Les inscriptions sont gardées ; les femmes inscrites ne sont "
-            "pas prévenues automatiquement.",
+            f"Session annulée. {len(told)} femme(s) inscrite(s) ou en attente sont prévenues.",
             "success",
         )
     else:

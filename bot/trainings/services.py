@@ -226,6 +226,40 @@ def fill_seats(
     return promoted
 
 
+def cancel_session(
+    session: Session, training: TrainingSession, now: datetime, quiet: QuietHours
+) -> list[Enrollment]:
+    """Staff cancel a session: every woman holding a place (or waiting) is told. Returns
+    the enrollments whose woman has a message to send."""
+    if training.canceled_at is not None:
+        return []
+    training.canceled_at = now
+    told: list[Enrollment] = []
+    places = session.scalars(
+        select(Enrollment).where(
+            Enrollment.session_id == training.id, Enrollment.status.in_(Enrollment.ACTIVE)
+        )
+    ).all()
+    for enrollment in places:
+        enrollment.status = Enrollment.CANCELED
+        enrollment.canceled_at = now
+        enrollment.canceled_by = Enrollment.SESSION_CANCELED
+        if training.starts_at > now and notify(
+            session,
+            enrollment.beneficiary,
+            "utter_training_session_canceled",
+            kind=Message.TRAINING_NOTICE,
+            now=now,
+            quiet=quiet,
+            values=session_values(training, enrollment.beneficiary.reply_language),
+            screen={"menu": "main"},
+            expires_at=training.starts_at,
+        ):
+            told.append(enrollment)
+    session.flush()
+    return told
+
+
 def release_places(
     session: Session, beneficiary: Beneficiary, now: datetime, quiet: QuietHours
 ) -> list[Enrollment]:

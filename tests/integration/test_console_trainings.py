@@ -205,7 +205,7 @@ def test_staff_edit_a_session_and_a_raised_capacity_seats_the_next_woman(
     assert audit_actions(session).count("training.update") == 1
 
 
-def test_cancelling_a_session_keeps_its_enrollments(client, session: Session) -> None:
+def test_cancelling_a_session_tells_the_women_in_it(client, session: Session, enqueued) -> None:  # type: ignore[no-untyped-def]
     signed_in(client, session, "admin")
     now = utcnow()
     course = training(session, now + timedelta(days=4))
@@ -220,7 +220,11 @@ def test_cancelling_a_session_keeps_its_enrollments(client, session: Session) ->
     assert response.status_code == 302
     session.expire_all()
     assert session.get(TrainingSession, course.id).canceled_at is not None  # type: ignore[union-attr]
-    assert session.scalars(select(Enrollment.status)).all() == ["enrolled"]
+    place = session.scalars(select(Enrollment)).one()
+    assert (place.status, place.canceled_by) == ("canceled", Enrollment.SESSION_CANCELED)
+    [notice] = session.scalars(select(Message).where(Message.kind == "training_notice")).all()
+    assert notice.beneficiary_id == woman.id and course.title("fr") in notice.body
+    assert enqueued.calls == [woman.id]
     assert audit_actions(session)[-1] == "training.cancel"
     assert "annulée" in text(client.get("/console/trainings"))
 
