@@ -201,6 +201,70 @@ def import_trainings(csv_file) -> None:  # type: ignore[no-untyped-def]
         raise SystemExit(1)
 
 
+def _echo_errors(errors) -> None:  # type: ignore[no-untyped-def]
+    for error in errors:
+        where = f"line {error.line}" + (f", {error.column}" if error.column else "")
+        click.echo(f"  {where}: {error.message}", err=True)
+
+
+@main.command("import-service-points")
+@click.argument("csv_file", type=click.File("rb"))
+def import_service_points(csv_file) -> None:  # type: ignore[no-untyped-def]
+    """Create or update the service directory (ANAPEC agencies, RESOFEM contact points and
+    other partners' offices) from a CSV file: columns code, partner, name, province, city,
+    address, phone, opening_hours, services, latitude, longitude, verified, active (see the
+    console's Annuaire import page). A known code updates its point."""
+    from bot.directory.csv_io import import_points
+
+    engine, session = _staff_session()
+    try:
+        report = import_points(session, csv_file.read())
+        session.commit()
+    finally:
+        session.close()
+        engine.dispose()
+    click.echo(
+        f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.errors)} errors"
+    )
+    _echo_errors(report.errors)
+    if report.errors:
+        raise SystemExit(1)
+
+
+SEED_WARNING = (
+    "The seed directory is DATA TO VERIFY: addresses, opening hours and coordinates are "
+    "approximate and there are no phone numbers. Check each point with ANAPEC or RESOFEM, "
+    "correct it and tick 'vérifié' in the console (Annuaire) before women are sent there."
+)
+
+
+@main.command("seed-service-points")
+def seed_service_points() -> None:
+    """Load the starting service directory, bot/data/service_points.seed.csv: one ANAPEC
+    agency and one RESOFEM contact point per region at least. It is DATA TO VERIFY
+    (approximate addresses, hours and coordinates, no phone numbers; every point is marked
+    unverified). Running it again adds only the points that are missing: points already
+    there, corrected or not, are left as they are."""
+    from bot.directory.csv_io import SEED_PATH, import_points
+
+    engine, session = _staff_session()
+    try:
+        report = import_points(session, SEED_PATH.read_bytes(), update_existing=False)
+        session.commit()
+    finally:
+        session.close()
+        engine.dispose()
+    click.echo(
+        f"{report.created} created, {report.unchanged} already there (left as they are), "
+        f"{len(report.errors)} errors"
+    )
+    _echo_errors(report.errors)
+    click.echo(SEED_WARNING)
+    if report.errors:
+        raise SystemExit(1)
+
+
 @main.command("serve-rasa")
 def serve_rasa() -> None:
     """Start the Rasa server on the trained model (replaces this process)."""

@@ -3,7 +3,9 @@
 
 def import_all_models() -> None:
     from bot.beneficiaries import models as _beneficiaries  # noqa: F401
+    from bot.directory import models as _directory  # noqa: F401
     from bot.handoffs import models as _handoffs  # noqa: F401
     from bot.messaging import models as _messaging  # noqa: F401
+    from bot.orientation import models as _orientation  # noqa: F401
     from bot.staff import models as _staff  # noqa: F401
     from bot.trainings import models as _trainings  # noqa: F401

@@ -21,7 +21,8 @@ MENU = N_(
     "3. What is Min Ajliki?\n"
     "4. Talk to a counsellor\n"
     "5. My information\n"
-    "6. Change language"
+    "6. Change language\n"
+    "7. Find the right service for me"
 )
 # The language names stay as they are in every catalog: she must recognise her own.
 LANGUAGE_MENU = N_("Choose your language, reply with a number:\n1. Darija\n2. Français\n3. العربية")
@@ -44,11 +45,19 @@ GREETING = N_(
     "I help women find a job or start their own business."
 )
 NOT_UNDERSTOOD = N_("Sorry, I did not understand.")
+# Orientation: why each door, and what to bring.
+ANAPEC_WHY = N_(
+    "ANAPEC is the right door for you: it helps you find a paid job, with job offers, "
+    "help with your CV, interview preparation and its employment programmes."
+)
+ANAPEC_BRING = N_("Bring your national ID card (CIN), your CV if you have one and your diplomas.")
+RESOFEM_WHY = N_(
+    "RESOFEM is the right door for you: it helps women create and grow their project, "
+    "from the idea to financing, with coaching and a network of women entrepreneurs."
+)
+RESOFEM_BRING = N_("Bring your national ID card (CIN) and a few words about your project.")
 ATTENDANCE_QUESTION = N_("Reply with a number:\n1. I will be there\n2. I cannot come")
 STILL_NOT_UNDERSTOOD = N_("Sorry, I still do not understand. A counsellor can answer you: reply 4.")
-COMING_SOON = N_(
-    "This service is not open in the assistant yet. We will let you know as soon as it is."
-)
 
 RESPONSES: dict[str, tuple[str, ...]] = {
     "utter_greet": (GREETING, MENU),
@@ -64,7 +73,6 @@ RESPONSES: dict[str, tuple[str, ...]] = {
         ),
         MENU,
     ),
-    "utter_coming_soon": (COMING_SOON, MENU),
     "utter_invalid_choice": (N_("That number is not in the list."), MENU),
     # First contact and language
     "utter_welcome": (
@@ -308,6 +316,84 @@ RESPONSES: dict[str, tuple[str, ...]] = {
         N_("You have no training coming up. To see the trainings, reply 2."),
         MENU,
     ),
+    # Orientation toward ANAPEC or RESOFEM (issue #5). {anapec_place} and
+    # {resofem_place} are the nearest service point, already written in her language.
+    "utter_orientation_need_registration": (
+        N_("To guide you, register first: it takes two minutes. Reply 1."),
+        MENU,
+    ),
+    "utter_orient_want": (
+        N_(
+            "Let us find the right place for you. What do you want most now? "
+            "Reply with a number:\n"
+            "1. Find a paid job\n2. Create or grow my own project\n"
+            "3. Both, or I do not know yet"
+        ),
+    ),
+    "utter_orient_job": (
+        N_(
+            "What kind of work are you looking for? Reply with a number:\n"
+            "1. Sales or commerce\n2. Care, cleaning or cooking\n3. Office work\n"
+            "4. Textile or factory work\n5. Other"
+        ),
+    ),
+    "utter_orient_project": (
+        N_(
+            "Where is your project today? Reply with a number:\n"
+            "1. It is an idea\n2. I started less than a year ago\n"
+            "3. It has been running for more than a year"
+        ),
+    ),
+    "utter_orient_availability": (
+        N_(
+            "How much time can you give to it? Reply with a number:\n"
+            "1. Full time\n2. Part time\n3. A few hours a week"
+        ),
+    ),
+    "utter_orient_anapec": (ANAPEC_WHY, ANAPEC_BRING, "{anapec_place}"),
+    "utter_orient_resofem": (RESOFEM_WHY, RESOFEM_BRING, "{resofem_place}"),
+    "utter_orient_both": (
+        N_("Two doors can help you: ANAPEC for a paid job, RESOFEM for your own project."),
+        ANAPEC_WHY,
+        ANAPEC_BRING,
+        "{anapec_place}",
+        RESOFEM_WHY,
+        RESOFEM_BRING,
+        "{resofem_place}",
+    ),
+    "utter_orient_location_hint": (
+        N_("On WhatsApp you can also share your location to find the closest place."),
+    ),
+    "utter_orient_ask_contact": (
+        N_("Do you want us to send your contact to {partner} so they call you?\n1. Yes\n2. No"),
+    ),
+    "utter_orient_ask_contact_both": (
+        N_(
+            "Do you want us to send your contact to ANAPEC and RESOFEM so they call you?"
+            "\n1. Yes\n2. No"
+        ),
+    ),
+    "utter_orient_contact_sent": (
+        N_(
+            "Done: your contact is sent, they will call you on this number. "
+            "To see where it stands, write: where is my request?"
+        ),
+        MENU,
+    ),
+    "utter_orient_contact_not_sent": (
+        N_("All right. You can go there yourself with the address above."),
+        MENU,
+    ),
+    "utter_nearest_places": (N_("The places closest to you:\n{places}"), MENU),
+    "utter_no_places_near": (
+        N_("I did not find a place near you. A counsellor can help you: reply 4."),
+        MENU,
+    ),
+    "utter_referral_status": (N_("Where your orientation stands:\n{referrals}"), MENU),
+    "utter_no_referral": (
+        N_("You have not been oriented yet. To find the right service for you, reply 7."),
+        MENU,
+    ),
 }
 
 # How stored codes read in her language (the NLG endpoint renders them).
@@ -335,6 +421,19 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 NOT_GIVEN = N_("not given yet")
+# A service point, written into an orientation or a list of places.
+PLACE = N_("Nearest place: {name}, {address}. Opening hours: {hours}.")
+PLACE_PHONE = N_("Phone: {phone}")
+NO_PLACE = N_("We will send you the address of the nearest place soon.")
+PLACE_LINE = N_("{number}. {partner}: {name}, {address} ({distance} km)")
+# Where a referral stands, as she reads it.
+REFERRAL_LINE = N_("{partner}: {status}")
+REFERRAL_STATUS: dict[str, str] = {
+    "proposed": N_("suggested to you; you have not asked them to call you"),
+    "accepted": N_("your contact was sent, they will call you"),
+    "contacted": N_("they have contacted you"),
+    "closed": N_("closed"),
+}
 # One line of a numbered list of trainings.
 TRAINING_LINE = N_("{number}. {title}, {when}")
 WAITING_LINE = N_("{number}. {title}, {when} (waiting list, number {position})")

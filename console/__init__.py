@@ -15,8 +15,10 @@ from bot.settings import Settings
 from console import (  # noqa: F401 (routes)
     audit,
     auth,
+    directory,
     inbox,
     labels,
+    referrals,
     security,
     trainings,
     users,

@@ -172,3 +172,77 @@ class TrainingImportForm(ConsoleForm):
             FileAllowed(["csv", "txt"], "Un fichier .csv."),
         ],
     )
+
+
+# -- the service directory (console/directory.py) ---------------------------------------
+
+SERVICE_LABELS = {
+    "job_search": "Recherche d'emploi",
+    "cv": "CV",
+    "interview": "Préparation aux entretiens",
+    "insertion_programmes": "Programmes d'insertion",
+    "qualification": "Formation qualifiante",
+    "project_idea": "Idée de projet",
+    "support": "Accompagnement",
+    "coaching": "Coaching",
+    "financing": "Financement",
+    "networking": "Réseautage",
+}
+SERVICE_GROUPS = {
+    "ANAPEC": "Emploi salarié (services ANAPEC)",
+    "RESOFEM": "Entrepreneuriat (services RESOFEM)",
+}
+CHOOSE_PROVINCE = "Choisissez une province"
+
+
+def _service_choices() -> list[SelectChoice]:
+    from bot.directory.models import SERVICES
+
+    return [
+        SelectChoice(code, SERVICE_LABELS.get(code, code), optgroup=SERVICE_GROUPS.get(p, p))
+        for p, codes in SERVICES.items()
+        for code in codes
+    ]
+
+
+def _point_province_choices() -> list[SelectChoice]:
+    return [SelectChoice("", CHOOSE_PROVINCE), *_province_choices()]
+
+
+class ServicePointForm(ConsoleForm):
+    """A point's fields, named as the CSV's columns: bot.directory.csv_io checks them."""
+
+    code = StringField("Code (votre référence, unique)", validators=[Length(max=64)])
+    partner = StringField("Partenaire", validators=[Length(max=32)])
+    name = StringField("Nom", validators=[Length(max=200)])
+    province = SelectField("Province", choices=_point_province_choices, default="")
+    city = StringField("Ville", validators=[Length(max=120)])
+    address = StringField("Adresse", validators=[Length(max=255)])
+    phone = TelField("Téléphone (facultatif)", validators=[Length(max=32)])
+    opening_hours = StringField("Horaires", validators=[Length(max=200)])
+    services = SelectMultipleField("Services", choices=_service_choices, default=[])
+    latitude = StringField("Latitude (facultatif)", validators=[Length(max=32)])
+    longitude = StringField("Longitude (facultatif)", validators=[Length(max=32)])
+    verified = BooleanField("Vérifié auprès du partenaire (adresse, téléphone, horaires)")
+    active = BooleanField("Actif : proposé aux femmes", default=True)
+
+    def row(self) -> dict[str, str]:
+        """The values as a CSV row (bot.directory.csv_io.parse_row reads it)."""
+        flags = ("csrf_token", "services", "verified", "active")
+        values = {
+            name: str(field.data or "") for name, field in self._fields.items() if name not in flags
+        }
+        values["services"] = "|".join(self.services.data or [])
+        values["verified"] = "yes" if self.verified.data else "no"
+        values["active"] = "yes" if self.active.data else "no"
+        return values
+
+
+class ServicePointImportForm(ConsoleForm):
+    file = FileField(
+        "Fichier CSV",
+        validators=[
+            FileRequired("Choisissez un fichier."),
+            FileAllowed(["csv", "txt"], "Un fichier .csv."),
+        ],
+    )

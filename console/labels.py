@@ -138,3 +138,28 @@ LANGUAGE_LABELS = {
 
 def language_label(code: str | None) -> str:
     return LANGUAGE_LABELS.get(code or "", code or "")
+
+
+# -- the service directory (console/directory.py) ---------------------------------------
+
+ACTIONS.update(
+    {
+        "directory.create": "Point de l'annuaire ajouté",
+        "directory.update": "Point de l'annuaire modifié",
+        "directory.import": "Annuaire importé (CSV)",
+    }
+)
+DETAIL_WORDS.update(
+    {
+        "service_point": "point de l'annuaire",
+        "city": "ville",
+        "address": "adresse",
+        "opening_hours": "horaires",
+        "verified": "vérifié",
+    }
+)
+
+# -- referrals (console/referrals.py) ----------------------------------------------------
+
+ACTIONS.update({"referral.status": "Orientation mise à jour"})
+DETAIL_WORDS.update({"referral": "orientation", "from": "de", "to": "à"})

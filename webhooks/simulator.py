@@ -40,6 +40,10 @@ def send():  # type: ignore[no-untyped-def]
     phone, channel = _phone_and_channel(str(data.get("phone", "")), str(data.get("channel", "")))
     body = str(data.get("body", ""))[:1600]
     form = inbound_form(phone, channel, body, profile_name=data.get("profile_name") or None)
+    if data.get("latitude") not in (None, "") and data.get("longitude") not in (None, ""):
+        # Twilio's WhatsApp location fields; the webhook checks they are numbers.
+        form["Latitude"] = str(data["latitude"])[:32]
+        form["Longitude"] = str(data["longitude"])[:32]
     path = url_for("twilio.inbound_message")
     public_url = runtime().settings.public_url
     signed_url = public_url.rstrip("/") + path if public_url else None

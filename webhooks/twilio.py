@@ -35,6 +35,7 @@ def parse_inbound(form: dict[str, str]) -> InboundMessage:
         for i in range(count)
         if form.get(f"MediaUrl{i}")
     ]
+    latitude, longitude = parse_location(form)
     return InboundMessage(
         sid=sid[:64],
         from_address=form["From"],
@@ -42,7 +43,20 @@ def parse_inbound(form: dict[str, str]) -> InboundMessage:
         body=form.get("Body", ""),
         media=media,
         profile_name=form.get("ProfileName") or None,
+        latitude=latitude,
+        longitude=longitude,
     )
+
+
+def parse_location(form: dict[str, str]) -> tuple[float | None, float | None]:
+    """A WhatsApp location (Latitude, Longitude); anything unreadable is no location."""
+    try:
+        latitude, longitude = float(form["Latitude"]), float(form["Longitude"])
+    except (KeyError, ValueError):
+        return None, None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # also rejects nan
+        return None, None
+    return latitude, longitude
 
 
 @bp.post("/messages")

@@ -57,12 +57,14 @@ def erase(
 
     Her places in trainings to come are freed; returns the women moved up from a waiting
     list, who have a message to be sent."""
+    from bot.orientation.services import close_referrals
     from bot.trainings.services import release_places
 
     old_public_id = beneficiary.public_id
     if tracker is not None:
         tracker.forget(old_public_id)  # first: if it fails, nothing is marked done
     promoted = release_places(session, beneficiary, utcnow(), quiet or QuietHours.parse(None))
+    close_referrals(session, beneficiary.id, utcnow())
     beneficiary.first_name = None
     beneficiary.age = None
     beneficiary.profile_name = None

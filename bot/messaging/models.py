@@ -88,6 +88,9 @@ class Message(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     # [{"url": ..., "content_type": ...}] as Twilio gives them (MediaUrlN, MediaContentTypeN).
     media: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Inbound only: a location she shared on WhatsApp (Twilio's Latitude and Longitude).
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Twilio's statuses go up to "partially_delivered"; leave room for new ones.
     status: Mapped[str] = mapped_column(String(STATUS_LENGTH))

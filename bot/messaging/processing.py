@@ -90,6 +90,8 @@ def handle_inbound(
             "channel": message.channel,
             "text": message.body[:MAX_METADATA_TEXT],
         }
+        if message.latitude is not None and message.longitude is not None:
+            metadata["location"] = {"latitude": message.latitude, "longitude": message.longitude}
         screen = screen_before(session, message)
         if screen:
             # A reminder (not a bot reply) is the last thing on her screen: "1" answers it.

@@ -18,8 +18,14 @@ def menu_choice(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+SHARE_LOCATION = "/share_location"
+
+
 def text_for_rasa(message: Message) -> str:
-    """The text or, for a bare number, the `choose_option` intent with its choice."""
+    """The text or, for a bare number, the `choose_option` intent with its choice; a shared
+    location is the `share_location` intent (its coordinates go in the metadata)."""
+    if message.latitude is not None and message.longitude is not None:
+        return SHARE_LOCATION
     choice = menu_choice(message.body)
     if choice is not None:
         return "/choose_option" + json.dumps({"choice": str(choice)})

@@ -35,6 +35,8 @@ class InboundMessage:
     body: str = ""
     media: list[dict[str, Any]] = field(default_factory=list)
     profile_name: str | None = None
+    latitude: float | None = None  # a shared WhatsApp location
+    longitude: float | None = None
 
 
 def get_or_create_conversation(
@@ -73,6 +75,8 @@ def store_inbound(session: Session, inbound: InboundMessage) -> tuple[Message, b
         channel=channel,
         body=clean_text(inbound.body),
         media=inbound.media,
+        latitude=inbound.latitude,
+        longitude=inbound.longitude,
         twilio_sid=inbound.sid,
         status=Message.RECEIVED,
     )

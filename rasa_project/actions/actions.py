@@ -24,6 +24,7 @@ from rasa_project.actions.misunderstanding import (
     OFFER_COUNSELLOR_AFTER,
     consecutive_misses,
 )
+from rasa_project.actions.orientation import answer, answer_contact
 from rasa_project.actions.trainings import (
     answer_attendance,
     cancel_training,
@@ -149,6 +150,8 @@ HANDLERS = {
     "pick_enrollment": pick_enrollment,
     "cancel_training": cancel_training,
     "attendance": answer_attendance,
+    "orient": answer,
+    "orient_contact": answer_contact,
 }
 
 

@@ -191,6 +191,23 @@ def sessions(stack: Stack) -> Iterator[sessionmaker[Session]]:
     engine.dispose()
 
 
+_phones = iter(range(1, 10_000))
+
+
+@pytest.fixture
+def woman(
+    request: pytest.FixtureRequest,
+    stack: Stack,
+    twilio_mock: RecordingProxy,
+    sessions: sessionmaker[Session],
+):  # type: ignore[no-untyped-def]
+    """A new woman writing in the test's `variety` (a parameter of the test)."""
+    from tests.e2e.women import VARIETIES, Woman  # (women.py imports this module)
+
+    variety = VARIETIES[request.node.callspec.params["variety"]]
+    return Woman(stack, twilio_mock, sessions, f"+21270{next(_phones):07d}", variety)
+
+
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
     """Debian's chromium, headless, driven by Playwright (never `playwright install`)."""

@@ -17,8 +17,8 @@ from bot.i18n import render
 from bot.messaging.models import Conversation
 from bot.staff.services import create_user
 from tests.e2e.conftest import Stack
-from tests.e2e.test_registration import VARIETIES, Woman, texts
 from tests.e2e.test_walking_skeleton import wait_for
+from tests.e2e.women import VARIETIES, Woman, texts
 from tests.support.twilio_mock import RecordingProxy
 
 pytestmark = [

@@ -137,3 +137,71 @@ def _time_travel_reminders(stack: Stack, moment: datetime) -> None:
     celery = create_celery(Settings.from_env(stack.env))
     for beneficiary_id in queued:
         celery.send_task("messaging.process_beneficiary", args=[beneficiary_id])
+
+
+@pytest.mark.parametrize("stack", ["sqlite-embedded"], indirect=True)
+@pytest.mark.parametrize(
+    ("language", "channel"),
+    [("fr", "sms"), ("ar", "sms"), ("ary", "whatsapp"), ("ary_Latn", "whatsapp")],
+)
+def test_a_registered_woman_is_oriented_in_the_simulator(  # type: ignore[no-untyped-def]
+    stack: Stack, browser, language: str, channel: str
+) -> None:
+    phone = {"fr": "+212633331001", "ar": "+212633331002", "ary": "+212633331003"}.get(
+        language, "+212633331004"
+    )
+    _registered_in(stack, phone, language, province="marrakech")
+    page = browser.new_page(viewport={"width": 400, "height": 800})
+    try:
+        page.goto(stack.web_url + "/simulator")
+        page.select_option("#channel", channel)
+        page.fill("#phone", phone)
+        page.dispatch_event("#phone", "change")
+        count = _type(page, "7", 1)
+        assert render("utter_orient_want", language) in _last(page, count)
+        count = _type(page, "1", count + 1)  # a paid job
+        count = _type(page, "3", count + 1)  # office work
+        hint = 1 if channel == "whatsapp" else 0
+        count = _type(page, "1", count + 2 + hint)  # full time: the advice, "call me?"
+        advice = page.locator("#thread li.out").nth(count - 2 - hint).inner_text()
+        assert render("utter_orient_ask_contact", language, partner="ANAPEC") in _last(
+            page, count - hint
+        )
+        # Her nearest ANAPEC place (Marrakech in the seed directory), in her language.
+        assert "Marrakech" in advice and "ANAPEC" in advice
+        count = _type(page, "1", count + 1)
+        assert render("utter_orient_contact_sent", language) in _last(page, count)
+        if channel == "whatsapp":
+            page.click("details summary")
+            page.fill("#latitude", "34.0331")  # Fès
+            page.fill("#longitude", "-5.0003")
+            page.click("#location button[type=submit]")
+            count += 1
+            page.wait_for_function(
+                f"document.querySelectorAll('#thread li.out').length >= {count}",
+                timeout=60_000,
+            )
+            assert "Fès" in _last(page, count)
+    finally:
+        page.close()
+
+
+def _registered_in(stack: Stack, phone: str, language: str, province: str) -> None:
+    from bot.beneficiaries.models import Beneficiary
+    from bot.directory.csv_io import import_points
+    from bot.settings import PROJECT_ROOT
+
+    engine = make_engine(stack.env["DATABASE_URL"])
+    with make_session_factory(engine)() as session:
+        import_points(session, (PROJECT_ROOT / "bot/data/service_points.seed.csv").read_bytes())
+        now = utcnow()
+        session.add(
+            Beneficiary(
+                phone=phone, language=language, welcomed_at=now, consent="given",
+                consent_at=now, first_name="Naima", age=35, province=province,
+                education_level="university", situation="job_seeker", goal="find_job",
+                registered_at=now,
+            )
+        )  # fmt: skip
+        session.commit()
+    engine.dispose()

@@ -25,7 +25,7 @@ from bot.trainings.models import Enrollment
 from bot.trainings.offsets import parse_offsets
 from bot.trainings.services import session_values, upcoming_for
 from bot.trainings.texts import enrollment_lines, training_lines
-from tests.e2e.test_registration import VARIETIES, Woman, texts, woman  # noqa: F401
+from tests.e2e.women import VARIETIES, Woman, texts
 from tests.support.trainings import training
 
 pytestmark = [
@@ -97,7 +97,7 @@ def time_travel_reminders(
 
 @pytest.mark.parametrize("variety", list(VARIETIES))
 def test_enroll_be_reminded_and_answer(
-    woman: Woman,  # noqa: F811
+    woman: Woman,
     sessions: sessionmaker[Session],
     variety: str,
 ) -> None:

@@ -47,5 +47,19 @@
     });
   });
 
+  // A WhatsApp location, as Twilio posts it (Latitude, Longitude, no text).
+  document.getElementById("location").addEventListener("submit", async function (event) {
+    event.preventDefault();
+    await fetch("/simulator/send", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        phone: phone.value, channel: "whatsapp", body: "", profile_name: profile.value,
+        latitude: document.getElementById("latitude").value,
+        longitude: document.getElementById("longitude").value,
+      }),
+    });
+  });
+
   poll();
 })();
