@@ -76,8 +76,8 @@ def test_a_digit_answers_the_main_menu() -> None:
 
 
 def test_a_digit_outside_the_menu_says_so() -> None:
-    choice = [{"entity": "choice", "value": "7"}]
-    responses, _ = run(ActionChooseOption(), [user("choose_option", "7", choice)], {"menu": "main"})
+    choice = [{"entity": "choice", "value": "8"}]
+    responses, _ = run(ActionChooseOption(), [user("choose_option", "8", choice)], {"menu": "main"})
     assert responses == ["utter_invalid_choice"]
 
 
