@@ -21,6 +21,7 @@ from bot.handoffs.models import Handoff, HandoffNote
 from bot.handoffs.notices import RESOLVED_NOTICE
 from bot.i18n import gettext, localise_values, render
 from bot.messaging.models import WHATSAPP, Conversation, Message
+from bot.orientation.services import her_referrals
 from bot.phones import mask
 from bot.registration.services import answers
 from bot.responses import CANNED_REPLIES
@@ -30,6 +31,7 @@ from bot.trainings.services import my_enrollments
 from console.auth import client_ip, current_staff
 from console.blueprint import bp
 from console.labels import language_label
+from console.referrals import STATUS_LABELS as REFERRAL_LABELS
 from webhooks.context import db, enqueue, runtime
 
 WHATSAPP_WINDOW = timedelta(hours=24)
@@ -124,6 +126,8 @@ def handoff(handoff_id: int) -> str:
         ],
         notes=notes,
         trainings=my_enrollments(session, found.beneficiary, utcnow()),
+        referrals=her_referrals(session, found.beneficiary_id),
+        referral_labels=REFERRAL_LABELS,
         canned={key: gettext(text, language) for key, text in CANNED_REPLIES.items()},
         outside_window=_outside_whatsapp_window(found.conversation),
         counsellors=counsellors,

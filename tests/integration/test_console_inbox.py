@@ -800,3 +800,16 @@ def test_the_conversation_page_shows_her_trainings_to_come(client, session: Sess
     signed_in(client, session, "staff")
     page = client.get(f"/console/handoffs/{handoff.id}").get_data(as_text=True)
     assert course.title("fr") in page and "inscrite" in page
+
+
+def test_the_conversation_page_shows_where_her_referrals_stand(client, session: Session) -> None:  # type: ignore[no-untyped-def]
+    from bot.orientation import services as orientation
+    from bot.orientation.advice import advise
+
+    handoff = waiting(session, "+212600000556", name="Zineb")
+    referrals = orientation.propose(session, handoff.beneficiary, {}, advise({}), utcnow())
+    orientation.accept(referrals[:1], utcnow())
+    session.commit()
+    signed_in(client, session, "staff")
+    page = client.get(f"/console/handoffs/{handoff.id}").get_data(as_text=True)
+    assert "ANAPEC — nouvelle (elle attend un appel)" in page and "RESOFEM — proposée" in page
