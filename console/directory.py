@@ -20,13 +20,13 @@ from bot.staff.audit import audit
 from bot.staff.models import ADMIN, COUNSELLOR, STAFF
 from console.auth import client_ip, current_staff, roles_required
 from console.blueprint import bp
-from console.forms import SERVICE_LABELS, ServicePointForm, ServicePointImportForm
+from console.csv_views import audit_changes, checked, csv_download, import_page
+from console.forms import SERVICE_LABELS, ServicePointForm
 from webhooks.context import db
 
 MANAGERS = (ADMIN, STAFF)
 PER_PAGE = 500
 TARGET = "service_point"
-AUDIT_TEXT_LIMIT = 200
 
 # French words for bot.directory.csv_io's problem codes (the import report keeps English).
 PROBLEMS = {
@@ -104,21 +104,7 @@ def directory() -> str:
 
 def _checked(form: ServicePointForm, point: ServicePoint | None) -> csv_io.PointFields | None:
     """The form's values checked by csv_io's rules; problems go under their fields."""
-    fields, problems = csv_io.parse_row(form.row())
-    for problem in problems:
-        field = getattr(form, problem.column or "", None)
-        message = PROBLEMS.get(problem.code, problem.message)
-        if field is None:
-            form.form_errors.append(message)
-        elif not field.errors:  # one message per field: the form's own check comes first
-            field.errors = [*field.errors, message]
-    if fields is None:
-        return None
-    other = csv_io.find_by_code(db(), fields.code)
-    if other is not None and (point is None or other.id != point.id):
-        form.code.errors = [*form.code.errors, CODE_TAKEN]
-        return None
-    return fields
+    return checked(form, csv_io.parse_row, csv_io.find_by_code, point, PROBLEMS, CODE_TAKEN)
 
 
 def _form_data(point: ServicePoint) -> dict[str, Any]:
@@ -127,10 +113,6 @@ def _form_data(point: ServicePoint) -> dict[str, Any]:
     row["verified"] = bool(point.verified)
     row["active"] = bool(point.active)
     return row
-
-
-def _short(value: str) -> str:
-    return value if len(value) <= AUDIT_TEXT_LIMIT else value[: AUDIT_TEXT_LIMIT - 1] + "…"
 
 
 @bp.route("/directory/new", methods=["GET", "POST"])
@@ -170,7 +152,7 @@ def directory_edit(point_id: int) -> str | Response:
             if not saved.changes:
                 flash("Aucun changement.", "info")
                 return redirect(url_for("console.directory"))
-            changes = {k: [_short(old), _short(new)] for k, (old, new) in saved.changes.items()}
+            changes = audit_changes(saved.changes)
             audit(
                 db(),
                 current_staff(),
@@ -194,24 +176,11 @@ def directory_edit(point_id: int) -> str | Response:
 @bp.route("/directory/import", methods=["GET", "POST"])
 @roles_required(ADMIN, STAFF)
 def directory_import() -> str:
-    form = ServicePointImportForm()
-    report = None
-    if form.validate_on_submit():
-        report = csv_io.import_points(db(), form.file.data.read())
-        details: dict[str, Any] = {
-            "file": (form.file.data.filename or "")[:100],
-            "created": report.created_codes,
-            "updated": report.updated_codes,
-            "unchanged": report.unchanged,
-            "errors": len(report.bad_lines),
-        }
-        audit(db(), current_staff(), "directory.import", TARGET, None, details, ip=client_ip())
-        db().commit()
-        form = ServicePointImportForm(formdata=None)
-    return render_template(
+    return import_page(
         "console/directory_import.html",
-        form=form,
-        report=report,
+        lambda data: csv_io.import_points(db(), data),
+        "directory.import",
+        TARGET,
         columns=csv_io.COLUMNS,
         services=SERVICE_LABELS,
         active="directory",
@@ -222,17 +191,8 @@ def directory_import() -> str:
 @roles_required(ADMIN, STAFF)
 def directory_export() -> Response:
     points = db().scalars(select(ServicePoint).order_by(ServicePoint.code, ServicePoint.id))
-    text = csv_io.export_points(points)
     stamp = utcnow().strftime("%Y%m%d-%H%M")
-    # With a BOM, Excel reads the accents as UTF-8; the import skips it.
-    return Response(
-        ("\ufeff" + text).encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="service_points-{stamp}.csv"',
-            "Content-Type": "text/csv; charset=utf-8",
-        },
-    )
+    return csv_download(csv_io.export_points(points), f"service_points-{stamp}.csv")
 
 
 @bp.app_template_filter("service_label")

@@ -111,6 +111,21 @@ class PasswordResetForm(ConsoleForm):
     password_confirm = _confirmation()
 
 
+# -- CSV imports (console/csv_views.py) -------------------------------------------------
+
+
+class CsvImportForm(ConsoleForm):
+    """A CSV file to import: training sessions or the service directory."""
+
+    file = FileField(
+        "Fichier CSV",
+        validators=[
+            FileRequired("Choisissez un fichier."),
+            FileAllowed(["csv", "txt"], "Un fichier .csv."),
+        ],
+    )
+
+
 # -- training sessions (console/trainings.py) -------------------------------------------
 
 TRACK_LABELS = {
@@ -162,16 +177,6 @@ class TrainingForm(ConsoleForm):
             for name, field in self._fields.items()
             if name != "csrf_token"
         }
-
-
-class TrainingImportForm(ConsoleForm):
-    file = FileField(
-        "Fichier CSV",
-        validators=[
-            FileRequired("Choisissez un fichier."),
-            FileAllowed(["csv", "txt"], "Un fichier .csv."),
-        ],
-    )
 
 
 # -- the service directory (console/directory.py) ---------------------------------------
@@ -236,13 +241,3 @@ class ServicePointForm(ConsoleForm):
         values["verified"] = "yes" if self.verified.data else "no"
         values["active"] = "yes" if self.active.data else "no"
         return values
-
-
-class ServicePointImportForm(ConsoleForm):
-    file = FileField(
-        "Fichier CSV",
-        validators=[
-            FileRequired("Choisissez un fichier."),
-            FileAllowed(["csv", "txt"], "Un fichier .csv."),
-        ],
-    )

@@ -24,13 +24,13 @@ from bot.trainings import csv_io, services
 from bot.trainings.models import Enrollment, TrainingSession
 from console.auth import client_ip, current_staff, roles_required
 from console.blueprint import bp
-from console.forms import TRACK_LABELS, TrainingForm, TrainingImportForm
+from console.csv_views import audit_changes, checked, csv_download, import_page
+from console.forms import TRACK_LABELS, TrainingForm
 from webhooks.context import db, enqueue, runtime
 
 MANAGERS = (ADMIN, STAFF)
 PER_PAGE = 100
 TARGET = "training_session"
-AUDIT_TEXT_LIMIT = 200  # a long description is cut in the audit log
 
 # French words for bot.trainings.csv_io's problem codes (the import report keeps English).
 PROBLEMS = {
@@ -122,21 +122,7 @@ def trainings() -> str:
 
 def _checked(form: TrainingForm, training: TrainingSession | None) -> csv_io.SessionFields | None:
     """The form's values checked by csv_io's rules; problems go under their fields."""
-    fields, problems = csv_io.parse_row(form.row())
-    for problem in problems:
-        field = getattr(form, problem.column or "", None)
-        message = PROBLEMS.get(problem.code, problem.message)
-        if field is None:
-            form.form_errors.append(message)
-        elif not field.errors:  # one message per field: the form's own check comes first
-            field.errors = [*field.errors, message]
-    if fields is None:
-        return None
-    other = csv_io.find_by_code(db(), fields.code)
-    if other is not None and (training is None or other.id != training.id):
-        form.code.errors = [*form.code.errors, CODE_TAKEN]
-        return None
-    return fields
+    return checked(form, csv_io.parse_row, csv_io.find_by_code, training, PROBLEMS, CODE_TAKEN)
 
 
 def _form_data(training: TrainingSession) -> dict[str, str]:
@@ -145,10 +131,6 @@ def _form_data(training: TrainingSession) -> dict[str, str]:
     row["starts_at"] = csv_io.local_text(training.starts_at, "T")
     row["ends_at"] = csv_io.local_text(training.ends_at, "T")
     return row
-
-
-def _short(value: str) -> str:
-    return value if len(value) <= AUDIT_TEXT_LIMIT else value[: AUDIT_TEXT_LIMIT - 1] + "…"
 
 
 def _hand_to_worker(promoted: list[Enrollment]) -> None:
@@ -208,7 +190,7 @@ def training_edit(training_id: int) -> str | Response:
             if not saved.changes:
                 flash("Aucun changement.", "info")
                 return redirect(url_for("console.trainings"))
-            changes = {k: [_short(old), _short(new)] for k, (old, new) in saved.changes.items()}
+            changes = audit_changes(saved.changes)
             details: dict[str, Any] = {"code": fields.code, "changes": changes}
             if saved.promoted:
                 details["promoted"] = [e.id for e in saved.promoted]
@@ -334,39 +316,26 @@ def training_attendance(training_id: int, enrollment_id: int) -> Response:
 
 @bp.route("/trainings/import", methods=["GET", "POST"])
 @roles_required(ADMIN, STAFF)
-def training_import() -> str | Response:
-    form = TrainingImportForm()
-    if form.validate_on_submit():
-        staff = current_staff()
-        data = form.file.data.read()
-        report = csv_io.import_sessions(db(), data, _now(), _quiet())
-        details: dict[str, Any] = {
-            "file": (form.file.data.filename or "")[:100],
-            "created": report.created_codes,
-            "updated": report.updated_codes,
-            "unchanged": report.unchanged,
-            "errors": len(report.bad_lines),
-        }
-        if report.promoted:
-            details["promoted"] = [e.id for e in report.promoted]
-        audit(db(), staff, "training.import", TARGET, None, details, ip=client_ip())
-        db().commit()
-        _hand_to_worker(report.promoted)
-        _promoted_flash(report.promoted)
-        return render_template(
-            "console/trainings_import.html",
-            form=TrainingImportForm(formdata=None),
-            report=report,
-            columns=csv_io.COLUMNS,
-            active="trainings",
-        )
-    return render_template(
+def training_import() -> str:
+    return import_page(
         "console/trainings_import.html",
-        form=form,
-        report=None,
+        lambda data: csv_io.import_sessions(db(), data, _now(), _quiet()),
+        "training.import",
+        TARGET,
+        more_details=_promoted_details,
+        after_commit=_after_import,
         columns=csv_io.COLUMNS,
         active="trainings",
     )
+
+
+def _promoted_details(report: csv_io.ImportReport) -> dict[str, Any]:
+    return {"promoted": [e.id for e in report.promoted]} if report.promoted else {}
+
+
+def _after_import(report: csv_io.ImportReport) -> None:
+    _hand_to_worker(report.promoted)
+    _promoted_flash(report.promoted)
 
 
 @bp.get("/trainings/export.csv")
@@ -375,17 +344,8 @@ def training_export() -> Response:
     rows = db().scalars(
         select(TrainingSession).order_by(TrainingSession.starts_at, TrainingSession.id)
     )
-    text = csv_io.export_sessions(rows)
     stamp = _now().astimezone(csv_io.MOROCCO).strftime("%Y%m%d-%H%M")
-    # With a BOM, Excel reads the Arabic titles as UTF-8; the import skips it.
-    return Response(
-        ("\ufeff" + text).encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="training_sessions-{stamp}.csv"',
-            "Content-Type": "text/csv; charset=utf-8",
-        },
-    )
+    return csv_download(csv_io.export_sessions(rows), f"training_sessions-{stamp}.csv")
 
 
 @bp.app_template_filter("track_label")

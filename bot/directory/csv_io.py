@@ -11,7 +11,8 @@ that names one province; `phone` is E.164 or a Moroccan 05/06/07 number (stored 
 Morocco; `verified` (default no) and `active` (default yes) read yes/no, oui/non, 1/0.
 
 A bad row is reported (its line in the file, the column, what is wrong) and skipped; the
-good rows are imported all the same. Nothing here commits: the caller does.
+good rows are imported all the same. Nothing here commits: the caller does. Reading and
+writing the file itself (encoding, separator, header, line numbers) is bot.csv_files'.
 
 The console's form goes through the same `parse_row` and `save_point`, so a point typed in
 the form and one imported obey the same rules.
@@ -19,19 +20,18 @@ the form and one imported obey the same rules.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import gazetteer
+from bot import csv_files, gazetteer
+from bot.csv_files import ImportReport, Layout, Outcome, Problem, Source
+from bot.csv_files import RowError as RowError  # re-exported: the report's errors
 from bot.directory.models import (
     ALL_SERVICES,
     LATITUDE_RANGE,
@@ -69,6 +69,7 @@ MAX_LENGTHS = {
     "opening_hours": 200,
 }
 MAX_ROWS = 5000
+LAYOUT = Layout(COLUMNS, REQUIRED_COLUMNS, "service points", MAX_ROWS)
 # A starting directory written by the Min Ajliki team: one ANAPEC agency and one RESOFEM
 # contact point per region at least, in the main cities. Addresses, hours and coordinates
 # are approximate and there are no phone numbers: every point is unverified until the
@@ -86,46 +87,6 @@ _PHONE_NOISE = re.compile(r"[\s\-./()\u00a0]")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _MOROCCAN_NATIONAL = re.compile(r"^0[5-8]\d{8}$")  # 0522…, 0612…, 0712…, 0802…
 _MOROCCAN_E164 = re.compile(r"^\+212[5-8]\d{8}$")
-
-
-# ----------------------------------------------------------------------------- problems
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong with one value: `code` for a program (the console's French words),
-    `message` in English for the import report."""
-
-    column: str | None
-    code: str
-    message: str
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int  # as in the file: the header is line 1
-    column: str | None  # None: the whole row or the whole file
-    message: str
-    code: str
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    created_codes: list[str] = field(default_factory=list)
-    updated_codes: list[str] = field(default_factory=list)
-
-    @property
-    def rows(self) -> int:
-        """Rows read, good and bad."""
-        return self.created + self.updated + self.unchanged + len(self.bad_lines)
-
-    @property
-    def bad_lines(self) -> list[int]:
-        return sorted({error.line for error in self.errors})
 
 
 # -------------------------------------------------------------------------- one point
@@ -316,21 +277,8 @@ def _yes_no(column: str, text: str, default: bool) -> tuple[bool, Problem | None
 
 def parse_row(values: Mapping[str, str | None]) -> tuple[PointFields | None, list[Problem]]:
     """Check one point's values (CSV columns as keys; missing keys count as empty)."""
-    row = {column: " ".join((values.get(column) or "").split()) for column in COLUMNS}
-    problems: list[Problem] = []
-
-    for column in ("code", "partner", "name", "city"):
-        if not row[column]:
-            problems.append(Problem(column, "required", f"{column} is required"))
-    for column, limit in MAX_LENGTHS.items():
-        if len(row[column]) > limit:
-            problems.append(
-                Problem(
-                    column,
-                    "too_long",
-                    f"{column} is {len(row[column])} characters long; at most {limit}",
-                )
-            )
+    row = {column: csv_files.squeeze(values.get(column)) for column in COLUMNS}
+    problems = csv_files.text_problems(row, ("code", "partner", "name", "city"), MAX_LENGTHS)
     partner = partner_name(row["partner"])
 
     province, problem = resolve_province(row["province"])
@@ -452,7 +400,7 @@ def _apply(point: ServicePoint, fields: PointFields) -> None:
 
 def import_points(
     session: Session,
-    stream_or_text: str | bytes | IO[str] | IO[bytes],
+    stream_or_text: Source,
     update_existing: bool = True,
 ) -> ImportReport:
     """Create or update the points of a CSV file; report the rows that were not read.
@@ -460,160 +408,18 @@ def import_points(
     `update_existing` False: a point whose code is known is left as it is (counted as
     unchanged), so that seeding again never undoes what staff corrected. Does not commit."""
     report = ImportReport()
-    text = _text_of(stream_or_text, report)
-    if text is None:
-        return report
-    lines = io.StringIO(text, newline="")
-    header_line = lines.readline()
-    if not header_line.strip():
-        report.errors.append(
-            RowError(1, None, "the file is empty: its first line must name the columns", "empty")
-        )
-        return report
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    lines.seek(0)
-    reader = csv.reader(lines, delimiter=delimiter)
-    header = next(reader)
-    columns = _read_header(header, report)
-    if columns is None:
-        return report
 
-    seen: dict[str, int] = {}  # code -> the line it was first imported from
-    count = 0
-    while True:
-        line = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            report.errors.append(RowError(line, None, f"this row cannot be read: {error}", "csv"))
-            break
-        if not any(value.strip() for value in record):
-            continue  # a blank line
-        count += 1
-        if count > MAX_ROWS:
-            report.errors.append(
-                RowError(
-                    line,
-                    None,
-                    f"too many rows: at most {MAX_ROWS} service points per file; split the file",
-                    "too_many_rows",
-                )
-            )
-            break
-        _import_row(session, columns, record, line, seen, update_existing, report)
+    def save(fields: PointFields) -> Outcome:
+        existing = find_by_code(session, fields.code)
+        if existing is not None and not update_existing:
+            return "unchanged"
+        saved = save_point(session, fields, existing)
+        return csv_files.outcome(saved.created, bool(saved.changes))
+
+    csv_files.import_rows(stream_or_text, LAYOUT, report, parse_row, save)
     return report
-
-
-def _text_of(source: str | bytes | IO[str] | IO[bytes], report: ImportReport) -> str | None:
-    data = source.read() if hasattr(source, "read") else source
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            report.errors.append(
-                RowError(
-                    1,
-                    None,
-                    "the file is not UTF-8 text; in Excel, save it as 'CSV UTF-8'",
-                    "not_utf8",
-                )
-            )
-            return None
-    return str(data).removeprefix("\ufeff")
-
-
-def _read_header(header: list[str], report: ImportReport) -> list[str | None] | None:
-    """The column of each position (None: an empty trailing column); None when unusable."""
-    canonical = {column.lower(): column for column in COLUMNS}
-    columns: list[str | None] = []
-    unknown: list[str] = []
-    duplicates: list[str] = []
-    for name in header:
-        name = name.strip().removeprefix("\ufeff")
-        if not name:
-            columns.append(None)
-            continue
-        column = canonical.get(name.lower())
-        if column is None:
-            unknown.append(name)
-        elif column in columns:
-            duplicates.append(column)
-        columns.append(column)
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        report.errors.append(
-            RowError(1, None, f"missing columns: {', '.join(missing)}", "columns_missing")
-        )
-    if unknown:
-        report.errors.append(
-            RowError(
-                1,
-                None,
-                f"unknown columns: {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}",
-                "columns_unknown",
-            )
-        )
-    if duplicates:
-        report.errors.append(
-            RowError(1, None, f"columns named twice: {', '.join(duplicates)}", "columns_twice")
-        )
-    return None if report.errors else columns
-
-
-def _import_row(
-    session: Session,
-    columns: list[str | None],
-    record: list[str],
-    line: int,
-    seen: dict[str, int],
-    update_existing: bool,
-    report: ImportReport,
-) -> None:
-    if len(record) > len(columns) and any(v.strip() for v in record[len(columns) :]):
-        report.errors.append(
-            RowError(
-                line,
-                None,
-                f"this row has {len(record)} values but the header names {len(columns)} "
-                "columns (a value with a comma or semicolon needs quotes)",
-                "extra_values",
-            )
-        )
-        return
-    values = {column: value for column, value in zip(columns, record, strict=False) if column}
-    fields, problems = parse_row(values)
-    code = " ".join((values.get("code") or "").split())
-    if code and code in seen:
-        problems.append(
-            Problem("code", "code_repeated", f"code '{code}' already appears on line {seen[code]}")
-        )
-    if problems or fields is None:
-        report.errors.extend(RowError(line, p.column, p.message, p.code) for p in problems)
-        return
-    seen[fields.code] = line
-    existing = find_by_code(session, fields.code)
-    if existing is not None and not update_existing:
-        report.unchanged += 1
-        return
-    saved = save_point(session, fields, existing)
-    if saved.created:
-        report.created += 1
-        report.created_codes.append(fields.code)
-    elif saved.changes:
-        report.updated += 1
-        report.updated_codes.append(fields.code)
-    else:
-        report.unchanged += 1
 
 
 def export_points(points: Iterable[ServicePoint]) -> str:
     """The points as CSV text (comma-separated, header first): what import reads back."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for point in points:
-        row = point_row(point)
-        writer.writerow([row[column] for column in COLUMNS])
-    return out.getvalue()
+    return csv_files.write_csv(COLUMNS, (point_row(point) for point in points))

@@ -7,7 +7,8 @@ Ramadan), never a fixed offset. `code` is the staff's own reference: a known cod
 its session, a new one creates a session.
 
 A bad row is reported (its line in the file, the column, what is wrong) and skipped; the
-good rows are imported all the same. Nothing here commits: the caller does.
+good rows are imported all the same. Nothing here commits: the caller does. Reading and
+writing the file itself (encoding, separator, header, line numbers) is bot.csv_files'.
 
 The console's form goes through the same `parse_row` and `save_session`, so a session
 typed in the form and one imported obey the same rules.
@@ -15,19 +16,18 @@ typed in the form and one imported obey the same rules.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import IO
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import gazetteer
+from bot import csv_files, gazetteer
+from bot.csv_files import Layout, Outcome, Problem, Source
+from bot.csv_files import RowError as RowError  # re-exported: the report's errors
 from bot.messaging.quiet_hours import QuietHours
 from bot.trainings import services
 from bot.trainings.models import ALL, TRACKS, Enrollment, TrainingSession
@@ -70,49 +70,19 @@ MAX_LENGTHS = {
 }
 MAX_CAPACITY = 100_000
 MAX_ROWS = 5000
+LAYOUT = Layout(COLUMNS, REQUIRED_COLUMNS, "sessions", MAX_ROWS)
 
 
-# ----------------------------------------------------------------------------- problems
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong with one value: `code` for a program (the console's French words),
-    `message` in English for the import report."""
-
-    column: str | None
-    code: str
-    message: str
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int  # as in the file: the header is line 1
-    column: str | None  # None: the whole row or the whole file
-    message: str
-    code: str
+# ------------------------------------------------------------------------- the report
 
 
 @dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    created_codes: list[str] = field(default_factory=list)
-    updated_codes: list[str] = field(default_factory=list)
+class ImportReport(csv_files.ImportReport):
+    """bot.csv_files' report, with the women a raised capacity gave a seat."""
+
     # Women moved from a waiting list to a seat by a raised capacity: the caller commits,
     # then hands each of them to the worker so her message leaves.
     promoted: list[Enrollment] = field(default_factory=list)
-
-    @property
-    def rows(self) -> int:
-        """Rows read, good and bad."""
-        return self.created + self.updated + self.unchanged + len(self.bad_lines)
-
-    @property
-    def bad_lines(self) -> list[int]:
-        return sorted({error.line for error in self.errors})
 
     @property
     def promoted_beneficiaries(self) -> list[int]:
@@ -226,25 +196,12 @@ def resolve_province(text: str) -> tuple[str | None, Problem | None]:
 
 def parse_row(values: Mapping[str, str | None]) -> tuple[SessionFields | None, list[Problem]]:
     """Check one session's values (CSV columns as keys; missing keys count as empty)."""
-    row = {column: " ".join((values.get(column) or "").split()) for column in COLUMNS}
+    row = {column: csv_files.squeeze(values.get(column)) for column in COLUMNS}
     # Descriptions may keep their line breaks; only the ends are trimmed.
     for column in DESCRIPTION_COLUMNS:
         text = (values.get(column) or "").replace("\r\n", "\n").replace("\r", "\n")
         row[column] = text.strip()
-    problems: list[Problem] = []
-
-    for column in ("code", "partner", "topic"):
-        if not row[column]:
-            problems.append(Problem(column, "required", f"{column} is required"))
-    for column, limit in MAX_LENGTHS.items():
-        if len(row[column]) > limit:
-            problems.append(
-                Problem(
-                    column,
-                    "too_long",
-                    f"{column} is {len(row[column])} characters long; at most {limit}",
-                )
-            )
+    problems = csv_files.text_problems(row, ("code", "partner", "topic"), MAX_LENGTHS)
 
     track = row["track"].lower() or ALL
     if track not in TRACKS:
@@ -432,7 +389,7 @@ def _apply(training: TrainingSession, fields: SessionFields) -> None:
 
 def import_sessions(
     session: Session,
-    stream_or_text: str | bytes | IO[str] | IO[bytes],
+    stream_or_text: Source,
     now: datetime,
     quiet: QuietHours | None = None,
 ) -> ImportReport:
@@ -441,160 +398,18 @@ def import_sessions(
     `quiet`: the quiet hours of messages to women promoted from a waiting list (default
     21:00-08:00). Does not commit.
     """
-    quiet = quiet if quiet is not None else QuietHours.parse(None)
+    quiet_hours = quiet if quiet is not None else QuietHours.parse(None)
     report = ImportReport()
-    text = _text_of(stream_or_text, report)
-    if text is None:
-        return report
-    lines = io.StringIO(text, newline="")
-    header_line = lines.readline()
-    if not header_line.strip():
-        report.errors.append(
-            RowError(1, None, "the file is empty: its first line must name the columns", "empty")
-        )
-        return report
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    lines.seek(0)
-    reader = csv.reader(lines, delimiter=delimiter)
-    header = next(reader)
-    columns = _read_header(header, report)
-    if columns is None:
-        return report
 
-    seen: dict[str, int] = {}  # code -> the line it was first imported from
-    count = 0
-    while True:
-        line = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            report.errors.append(RowError(line, None, f"this row cannot be read: {error}", "csv"))
-            break
-        if not any(value.strip() for value in record):
-            continue  # a blank line
-        count += 1
-        if count > MAX_ROWS:
-            report.errors.append(
-                RowError(
-                    line,
-                    None,
-                    f"too many rows: at most {MAX_ROWS} sessions per file; split the file",
-                    "too_many_rows",
-                )
-            )
-            break
-        _import_row(session, columns, record, line, seen, now, quiet, report)
+    def save(fields: SessionFields) -> Outcome:
+        saved = save_session(session, fields, now, quiet_hours, find_by_code(session, fields.code))
+        report.promoted.extend(saved.promoted)
+        return csv_files.outcome(saved.created, bool(saved.changes))
+
+    csv_files.import_rows(stream_or_text, LAYOUT, report, parse_row, save)
     return report
-
-
-def _text_of(source: str | bytes | IO[str] | IO[bytes], report: ImportReport) -> str | None:
-    data = source.read() if hasattr(source, "read") else source
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            report.errors.append(
-                RowError(
-                    1,
-                    None,
-                    "the file is not UTF-8 text; in Excel, save it as 'CSV UTF-8'",
-                    "not_utf8",
-                )
-            )
-            return None
-    return str(data).removeprefix("\ufeff")
-
-
-def _read_header(header: list[str], report: ImportReport) -> list[str | None] | None:
-    """The column of each position (None: an empty trailing column); None when unusable."""
-    canonical = {column.lower(): column for column in COLUMNS}
-    columns: list[str | None] = []
-    unknown: list[str] = []
-    duplicates: list[str] = []
-    for name in header:
-        name = name.strip().removeprefix("\ufeff")
-        if not name:
-            columns.append(None)
-            continue
-        column = canonical.get(name.lower())
-        if column is None:
-            unknown.append(name)
-        elif column in columns:
-            duplicates.append(column)
-        columns.append(column)
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        report.errors.append(
-            RowError(1, None, f"missing columns: {', '.join(missing)}", "columns_missing")
-        )
-    if unknown:
-        report.errors.append(
-            RowError(
-                1,
-                None,
-                f"unknown columns: {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}",
-                "columns_unknown",
-            )
-        )
-    if duplicates:
-        report.errors.append(
-            RowError(1, None, f"columns named twice: {', '.join(duplicates)}", "columns_twice")
-        )
-    return None if report.errors else columns
-
-
-def _import_row(
-    session: Session,
-    columns: list[str | None],
-    record: list[str],
-    line: int,
-    seen: dict[str, int],
-    now: datetime,
-    quiet: QuietHours,
-    report: ImportReport,
-) -> None:
-    if len(record) > len(columns) and any(v.strip() for v in record[len(columns) :]):
-        report.errors.append(
-            RowError(
-                line,
-                None,
-                f"this row has {len(record)} values but the header names {len(columns)} "
-                "columns (a value with a comma or semicolon needs quotes)",
-                "extra_values",
-            )
-        )
-        return
-    values = {column: value for column, value in zip(columns, record, strict=False) if column}
-    fields, problems = parse_row(values)
-    code = " ".join((values.get("code") or "").split())
-    if code and code in seen:
-        problems.append(
-            Problem("code", "code_repeated", f"code '{code}' already appears on line {seen[code]}")
-        )
-    if problems or fields is None:
-        report.errors.extend(RowError(line, p.column, p.message, p.code) for p in problems)
-        return
-    seen[fields.code] = line
-    saved = save_session(session, fields, now, quiet, find_by_code(session, fields.code))
-    report.promoted.extend(saved.promoted)
-    if saved.created:
-        report.created += 1
-        report.created_codes.append(fields.code)
-    elif saved.changes:
-        report.updated += 1
-        report.updated_codes.append(fields.code)
-    else:
-        report.unchanged += 1
 
 
 def export_sessions(sessions: Iterable[TrainingSession]) -> str:
     """The sessions as CSV text (comma-separated, header first): what import reads back."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for training in sessions:
-        row = session_row(training)
-        writer.writerow([row[column] for column in COLUMNS])
-    return out.getvalue()
+    return csv_files.write_csv(COLUMNS, (session_row(training) for training in sessions))
