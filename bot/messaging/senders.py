@@ -18,6 +18,7 @@ from bot.phones import to_address
 from bot.settings import Settings
 
 SEND_TIMEOUT_SECONDS = 15
+RECENT = 50  # messages to her looked through for a send whose answer was lost
 
 
 class TransientSendError(RuntimeError):
@@ -107,7 +108,9 @@ class TwilioSender:
             addresses.add(to_address(SMS, phone))
         for address in sorted(addresses):
             try:
-                found = self.client.messages.list(to=address, date_sent_after=since, limit=50)
+                # Her latest messages, newest first. Not filtered on DateSent: a message
+                # Twilio has queued but not yet sent has none, and must be found too.
+                found = self.client.messages.list(to=address, limit=RECENT)
             except TwilioRestException as exc:
                 raise TransientSendError(f"Twilio HTTP {exc.status}") from exc
             except (TwilioException, OSError) as exc:
