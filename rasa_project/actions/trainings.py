@@ -102,6 +102,14 @@ def enroll(dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> l
         values: dict[str, Any] = {}
         if result.enrollment is not None:
             values = session_values(result.enrollment.session, language)
+    tell_enrollment(dispatcher, result, values)
+    return _back_to_menu()
+
+
+def tell_enrollment(
+    dispatcher: CollectingDispatcher, result: services.EnrollResult, values: dict[str, Any]
+) -> None:
+    """Enrolled, on the waiting list (and where), already in, or closed."""
     response = {
         services.ENROLLED: "utter_training_enrolled",
         services.WAITLISTED: "utter_training_waitlisted",
@@ -109,9 +117,8 @@ def enroll(dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> l
         services.CLOSED: "utter_training_closed",
     }[result.outcome]
     if result.outcome == services.ALREADY and result.position is not None:
-        response = "utter_training_waitlisted"
+        response = "utter_training_waitlisted"  # already waiting: her place in the queue
     dispatcher.utter_message(response=response, position=result.position, **values)
-    return _back_to_menu()
 
 
 def pick_enrollment(
@@ -172,15 +179,7 @@ def _confirm(
             result = services.enroll(session, enrollment.session_id, beneficiary, utcnow())
             session.commit()
             values = session_values(enrollment.session, message_language(tracker))
-            dispatcher.utter_message(
-                response="utter_training_waitlisted"
-                if result.outcome == services.WAITLISTED
-                else "utter_training_enrolled"
-                if result.outcome == services.ENROLLED
-                else "utter_training_closed",
-                position=result.position,
-                **values,
-            )
+            tell_enrollment(dispatcher, result, values)
             return _back_to_menu()
         services.confirm(enrollment, utcnow())
         session.commit()
