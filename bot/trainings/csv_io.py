@@ -353,7 +353,7 @@ def save_session(
         session.add(training)
         session.flush()
         return Saved(training, True, {}, [])
-    locked = services._lock(session, training.id)
+    locked = services.locked_session(session, training.id)
     if locked is None:  # deleted meanwhile
         raise LookupError(f"training session {training.id} is gone")
     before, after = session_row(locked), fields.to_row()

@@ -91,7 +91,7 @@ def waiting_position(session: Session, enrollment: Enrollment) -> int:
     return int(ahead or 0) + 1
 
 
-def _lock(session: Session, training_id: int) -> TrainingSession | None:
+def locked_session(session: Session, training_id: int) -> TrainingSession | None:
     """The session's row, locked until commit (PostgreSQL; SQLite serialises writers)."""
     return session.scalar(
         select(TrainingSession)
@@ -116,7 +116,7 @@ def enroll(
     session: Session, training_id: int, beneficiary: Beneficiary, now: datetime
 ) -> EnrollResult:
     """A seat if one is free, else a place on the waiting list."""
-    training = _lock(session, training_id)
+    training = locked_session(session, training_id)
     if training is None or not is_open(training, now):
         return EnrollResult(CLOSED)
     enrollment = session.scalar(
@@ -177,7 +177,7 @@ def cancel(
     session: Session, enrollment: Enrollment, by: str, now: datetime, quiet: QuietHours
 ) -> list[Enrollment]:
     """Give up her place; a freed seat goes to the next women waiting. Returns them."""
-    training = _lock(session, enrollment.session_id)
+    training = locked_session(session, enrollment.session_id)
     if not enrollment.is_active or training is None:
         return []
     enrollment.status = Enrollment.CANCELED
