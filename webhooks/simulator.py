@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
-from bot.messaging.models import CHANNELS
+from bot.messaging.models import CHANNELS, Message
 from bot.messaging.services import recent_messages
 from bot.phones import InvalidAddress, split_address
 from bot.simulator import inbound_form, post_signed
@@ -55,11 +55,22 @@ def send():  # type: ignore[no-untyped-def]
     )
 
 
+WAITING = (Message.PENDING, Message.SUBMITTING)
+
+
 @bp.get("/messages")
 def messages():  # type: ignore[no-untyped-def]
     phone, _ = _phone_and_channel(request.args.get("phone", ""), "sms")
     after = request.args.get("after", "0")
     rows = recent_messages(db(), phone, after_id=int(after) if after.isdigit() else 0)
+    # Her phone shows a message once it has left: the thread stops at the first one still
+    # waiting to be sent (the page asks again from there), as a reminder queued for
+    # later is not on her screen yet.
+    unsent = next(
+        (i for i, m in enumerate(rows) if m.direction == Message.OUTBOUND and m.status in WAITING),
+        len(rows),
+    )
+    rows = rows[:unsent]
     return jsonify(
         messages=[
             {
