@@ -303,3 +303,32 @@ def write_csv(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> str:
     for row in rows:
         writer.writerow([row[column] for column in columns])
     return out.getvalue()
+
+
+def resolve_province(text: str, if_unknown: str = "") -> tuple[str | None, Problem | None]:
+    """A `province` cell: a gazetteer code, or a province or town name that names exactly
+    one province. Empty gives (None, None): each file says whether it may be. `if_unknown`
+    ends the message for a name no province matches."""
+    from bot import gazetteer  # the one column both files share that needs a reference
+
+    text = text.strip()
+    if not text:
+        return None, None
+    if gazetteer.get(text.lower()) is not None:
+        return text.lower(), None
+    found = gazetteer.match(text)
+    if len(found) == 1:
+        return found[0].code, None
+    if found:
+        names = ", ".join(f"{p.code} ({p.name_fr})" for p in found)
+        return None, Problem(
+            "province",
+            "province_ambiguous",
+            f"'{text}' could be any of several provinces: {names}; write the code of one",
+        )
+    return None, Problem(
+        "province",
+        "province_unknown",
+        f"no Moroccan province matches '{text}'; write a province code such as "
+        f"'casablanca' or 'fes' (see bot/data/gazetteer.yml){if_unknown}",
+    )

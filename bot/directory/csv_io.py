@@ -29,7 +29,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import csv_files, gazetteer
+from bot import csv_files
 from bot.csv_files import ImportReport, Layout, Outcome, Problem, Source
 from bot.csv_files import RowError as RowError  # re-exported: the report's errors
 from bot.directory.models import (
@@ -175,32 +175,14 @@ def normalise_phone(text: str) -> str | None:
 
 
 def resolve_province(text: str) -> tuple[str | None, Problem | None]:
-    """A gazetteer code, or a province or town name that names exactly one province."""
-    text = text.strip()
-    if not text:
+    """A point's province, which it must have."""
+    if not text.strip():
         return None, Problem(
             "province",
             "required",
             "province is required: a province code such as 'casablanca' or 'fes', or its name",
         )
-    if gazetteer.get(text.lower()) is not None:
-        return text.lower(), None
-    found = gazetteer.match(text)
-    if len(found) == 1:
-        return found[0].code, None
-    if found:
-        names = ", ".join(f"{p.code} ({p.name_fr})" for p in found)
-        return None, Problem(
-            "province",
-            "province_ambiguous",
-            f"'{text}' could be any of several provinces: {names}; write the code of one",
-        )
-    return None, Problem(
-        "province",
-        "province_unknown",
-        f"no Moroccan province matches '{text}'; write a province code such as "
-        "'casablanca' or 'fes' (see bot/data/gazetteer.yml)",
-    )
+    return csv_files.resolve_province(text)
 
 
 def _services(text: str, partner: str) -> tuple[tuple[str, ...], list[Problem]]:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import csv_files, gazetteer
+from bot import csv_files
 from bot.csv_files import Layout, Outcome, Problem, Source
 from bot.csv_files import RowError as RowError  # re-exported: the report's errors
 from bot.messaging.quiet_hours import QuietHours
@@ -169,28 +169,9 @@ def session_row(training: TrainingSession) -> dict[str, str]:
 
 
 def resolve_province(text: str) -> tuple[str | None, Problem | None]:
-    """A gazetteer code, or a province or town name that names exactly one province."""
-    text = text.strip()
-    if not text:
-        return None, None
-    if gazetteer.get(text.lower()) is not None:
-        return text.lower(), None
-    found = gazetteer.match(text)
-    if len(found) == 1:
-        return found[0].code, None
-    if found:
-        names = ", ".join(f"{p.code} ({p.name_fr})" for p in found)
-        return None, Problem(
-            "province",
-            "province_ambiguous",
-            f"'{text}' could be any of several provinces: {names}; write the code of one",
-        )
-    return None, Problem(
-        "province",
-        "province_unknown",
-        f"no Moroccan province matches '{text}'; write a province code such as "
-        "'casablanca' or 'fes' (see bot/data/gazetteer.yml), or leave it empty for a session "
-        "open to every province",
+    """Her province, or empty for a session open to every province (online)."""
+    return csv_files.resolve_province(
+        text, ", or leave it empty for a session open to every province"
     )
 
 
