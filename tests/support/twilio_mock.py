@@ -90,6 +90,10 @@ class RecordingProxy:
                     parsed = {}
                 if method == "GET" and upstream.status_code == 200:
                     parsed = proxy.answer_list(self.path, parsed)
+                if method == "POST" and upstream.status_code == 201 and "status" in parsed:
+                    # Prism picks any status of the spec's enum ("canceled", "failed"…);
+                    # Twilio answers a create with "queued", the rest comes by callback.
+                    parsed = {**parsed, "status": "queued", "error_code": None}
                 proxy.record(
                     RecordedCall(
                         method, self.path, parse_qs(body.decode()), upstream.status_code, parsed
