@@ -11,6 +11,7 @@ from bot.settings import Settings
 SWEEP_EVERY_SECONDS = 30.0
 RELEASE_IDLE_EVERY_SECONDS = 300.0
 REMINDERS_EVERY_SECONDS = 60.0
+BROADCAST_TICK_SECONDS = 1.0
 EMBEDDED_POLLING_SECONDS = 0.1
 
 
@@ -37,6 +38,10 @@ def create_celery(settings: Settings) -> Celery:
                 "task": "trainings.queue_reminders",
                 "schedule": REMINDERS_EVERY_SECONDS,
             },
+            "broadcast-tick": {
+                "task": "broadcasts.tick",
+                "schedule": BROADCAST_TICK_SECONDS,
+            },
             "release-idle-handoffs": {
                 "task": "handoffs.release_idle",
                 "schedule": RELEASE_IDLE_EVERY_SECONDS,
@@ -47,7 +52,9 @@ def create_celery(settings: Settings) -> Celery:
         app.conf.broker_transport_options = {"visibility_timeout": 3600}
     else:
         _poll_embedded_broker_often()
-    app.autodiscover_tasks(["bot.messaging", "bot.handoffs", "bot.trainings"], force=True)
+    app.autodiscover_tasks(
+        ["bot.messaging", "bot.handoffs", "bot.trainings", "bot.broadcasts"], force=True
+    )
     return app
 
 

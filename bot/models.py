@@ -3,6 +3,7 @@
 
 def import_all_models() -> None:
     from bot.beneficiaries import models as _beneficiaries  # noqa: F401
+    from bot.broadcasts import models as _broadcasts  # noqa: F401
     from bot.directory import models as _directory  # noqa: F401
     from bot.handoffs import models as _handoffs  # noqa: F401
     from bot.messaging import models as _messaging  # noqa: F401

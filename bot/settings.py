@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from bot.broadcasts.pricing import DEFAULT_PRICES, Prices, PricesError
 from bot.handoffs.office_hours import OfficeHours, OfficeHoursError
 from bot.messaging.quiet_hours import QuietHours, QuietHoursError
 from bot.messaging.window import TemplatesError, parse_templates
@@ -19,6 +20,10 @@ from bot.trainings.offsets import OffsetsError, parse_offsets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+APPROVAL_ON = ("on", "yes", "true", "1")
+APPROVAL_OFF = ("off", "no", "false", "0", "")
 
 
 class ConfigError(RuntimeError):
@@ -69,6 +74,12 @@ class Settings:
     quiet_hours: str = "21:00-08:00"
     # When reminders go before a training session: "48h, 2h" (units d, h, m).
     reminder_offsets: str = "48h, 2h"
+    # Broadcast messages handed to the workers per second, per sender number.
+    broadcast_rate: float = 10.0
+    # "on": a broadcast goes only once a second staff member approves it.
+    broadcast_approval: str = "off"
+    # Price table for a broadcast's estimated cost (bot/broadcasts/pricing.py).
+    prices: str = DEFAULT_PRICES
 
     ENV_NAMES: ClassVar[dict[str, str]] = {
         "database_url": "DATABASE_URL",
@@ -95,9 +106,12 @@ class Settings:
         "whatsapp_templates": "MINAJLIKI_WHATSAPP_TEMPLATES",
         "quiet_hours": "MINAJLIKI_QUIET_HOURS",
         "reminder_offsets": "MINAJLIKI_REMINDER_OFFSETS",
+        "broadcast_rate": "MINAJLIKI_BROADCAST_RATE",
+        "broadcast_approval": "MINAJLIKI_BROADCAST_APPROVAL",
+        "prices": "MINAJLIKI_PRICES",
     }
     FLOAT_FIELDS: ClassVar[frozenset[str]] = frozenset(
-        {"rasa_timeout_seconds", "handoff_idle_hours"}
+        {"rasa_timeout_seconds", "handoff_idle_hours", "broadcast_rate"}
     )
 
     @classmethod
@@ -132,6 +146,11 @@ class Settings:
     @property
     def broker_url(self) -> str:
         return self.redis_url or self.embedded_broker_url
+
+    @property
+    def approval_required(self) -> bool:
+        """A second person approves each broadcast (MINAJLIKI_BROADCAST_APPROVAL=on)."""
+        return self.broadcast_approval.strip().lower() in APPROVAL_ON
 
     @property
     def is_production(self) -> bool:
@@ -178,6 +197,14 @@ class Settings:
             parse_offsets(self.reminder_offsets)
         except OffsetsError as exc:
             problems.append(f"MINAJLIKI_REMINDER_OFFSETS: {exc}")
+        if self.broadcast_rate < 1:
+            problems.append("MINAJLIKI_BROADCAST_RATE must be at least 1 message a second")
+        if self.broadcast_approval.strip().lower() not in (*APPROVAL_ON, *APPROVAL_OFF):
+            problems.append("MINAJLIKI_BROADCAST_APPROVAL must be 'on' or 'off'")
+        try:
+            Prices.parse(self.prices)
+        except PricesError as exc:
+            problems.append(f"MINAJLIKI_PRICES: {exc}")
         if self.handoff_idle_hours <= 0:
             problems.append("MINAJLIKI_HANDOFF_IDLE_HOURS must be positive")
         if self.is_production and self.secret_key == Settings.secret_key:

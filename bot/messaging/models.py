@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.beneficiaries.models import Beneficiary
+from bot.broadcasts import models as _broadcasts  # noqa: F401 (the table broadcast_id names)
 from bot.db import Base, utcnow
 
 SMS = "sms"
@@ -41,6 +42,9 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         Index("ix_messages_pending_inbound", "beneficiary_id", "direction", "status", "id"),
+        # One message per woman per broadcast: her place in it, whatever crashes.
+        UniqueConstraint("broadcast_id", "beneficiary_id", name="uq_messages_broadcast_recipient"),
+        Index("ix_messages_broadcast_status", "broadcast_id", "status", "id"),
     )
 
     INBOUND = "in"
@@ -53,12 +57,14 @@ class Message(Base):
     ANNOUNCEMENT = "announcement"  # programme news she did not ask for
     REMINDER = "reminder"  # a training is coming
     TRAINING_NOTICE = "training_notice"  # a seat freed for her, a session she missed
-    UNSOLICITED_KINDS = frozenset({ANNOUNCEMENT, REMINDER, TRAINING_NOTICE, "broadcast"})
+    BROADCAST = "broadcast"  # staff's announcement to a segment (bot.broadcasts)
+    UNSOLICITED_KINDS = frozenset({ANNOUNCEMENT, REMINDER, TRAINING_NOTICE, BROADCAST})
 
     # Inbound statuses
     RECEIVED = "received"  # stored by the webhook, waiting for the worker
     HANDLED = "handled"  # the worker gave it to the bot and stored the replies
     # Outbound statuses (the last ones are Twilio's own words)
+    WAITING = "waiting"  # a broadcast's message waiting for its turn (the sending rate)
     PENDING = "pending"  # stored, waiting to be sent
     SUBMITTING = "submitting"  # a worker is calling Twilio right now
     OUTBOX = "outbox"  # no Twilio account: kept for the simulator, never sent
@@ -75,7 +81,7 @@ class Message(Base):
     )  # fmt: skip
     # Status callbacks may arrive out of order: a status never moves back down this list.
     STATUS_RANK: dict[str, int] = {  # noqa: RUF012 (read-only table)
-        PENDING: 0, SUBMITTING: 1, ACCEPTED: 2, "scheduled": 2, QUEUED: 3, "sending": 4,
+        WAITING: 0, PENDING: 0, SUBMITTING: 1, ACCEPTED: 2, "scheduled": 2, QUEUED: 3, "sending": 4,
         SENT: 5, FAILED: 6, UNDELIVERED: 6, "canceled": 6, "partially_delivered": 6,
         DELIVERED: 7, READ: 8,
     }  # fmt: skip
@@ -113,6 +119,13 @@ class Message(Base):
     fallback_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("messages.id", ondelete="SET NULL"), unique=True
     )
+    # Outbound only: the broadcast it belongs to, and its WhatsApp template when it has one
+    # (Content API SID and variables); a fallback re-send keeps neither (see fallback_of_id).
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE")
+    )
+    content_sid: Mapped[str | None] = mapped_column(String(34))
+    content_variables: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None]

@@ -75,6 +75,10 @@ class TwilioSender:
         return self.settings.public_url.rstrip("/") + "/webhooks/twilio/status"
 
     def send(self, message: Message, phone: str) -> SendResult:
+        if message.content_sid and message.channel == WHATSAPP and message.fallback_of_id is None:
+            # A broadcast's own approved template: WhatsApp takes it inside or outside
+            # her window alike.
+            return self._send(message, phone, window.Route(window.TEMPLATE, message.content_sid))
         if message.fallback_of_id is not None:
             # WhatsApp already refused it as free text: straight to template or SMS.
             chosen = window.fallback(
@@ -117,11 +121,7 @@ class TwilioSender:
                 raise TransientSendError(str(exc)) from exc
             for record in found:
                 created = record.date_created
-                if (
-                    message.body
-                    and message.body in (record.body or "")
-                    and (created is None or created >= since)
-                ):
+                if _carries(record.body or "", message) and (created is None or created >= since):
                     return SendResult(status=record.status or Message.QUEUED, sid=record.sid)
         return None
 
@@ -133,7 +133,9 @@ class TwilioSender:
         kwargs: dict[str, object] = {"to": to_address(channel, phone), "from_": from_}
         if chosen.kind == window.TEMPLATE:
             kwargs["content_sid"] = chosen.content_sid
-            kwargs["content_variables"] = json.dumps({"1": message.body}, ensure_ascii=False)
+            kwargs["content_variables"] = json.dumps(
+                _variables(message, chosen), ensure_ascii=False
+            )
         else:
             kwargs["body"] = message.body
         callback = self._status_callback()
@@ -154,6 +156,22 @@ class TwilioSender:
         except OSError as exc:
             raise TransientSendError(str(exc)) from exc
         return SendResult(status=created.status or Message.QUEUED, sid=created.sid)
+
+
+def _variables(message: Message, chosen: window.Route) -> dict[str, str]:
+    """Its own template's variables, or the text as variable 1 of a language template."""
+    if message.content_sid and chosen.content_sid == message.content_sid:
+        return dict(message.content_variables or {})
+    return {"1": message.body}
+
+
+def _carries(sent_body: str, message: Message) -> bool:
+    """Whether a message in Twilio's log is this one: its text, or every value of its own
+    template's variables (Twilio logs the template as rendered)."""
+    if message.content_sid and message.channel == WHATSAPP:
+        values = [v for v in (message.content_variables or {}).values() if v]
+        return bool(values) and all(v in sent_body for v in values)
+    return bool(message.body) and message.body in sent_body
 
 
 def make_sender(settings: Settings) -> Sender:
