@@ -99,9 +99,10 @@ def step(
 
 
 def fan_out(
-    session: Session, broadcast: Broadcast, now: datetime, batch: int = FANOUT_BATCH
+    session: Session, broadcast: Broadcast, now: datetime, batch: int | None = None
 ) -> int:
     """Write the next batch of recipients; returns how many."""
+    batch = batch or FANOUT_BATCH
     texts = broadcast.texts or {}
     segment = audience.Segment.from_dict(broadcast.segment)
     rows = session.execute(

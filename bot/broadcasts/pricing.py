@@ -44,7 +44,7 @@ class Prices:
                 price = Decimal(text)
             except InvalidOperation:
                 raise PricesError(f"{key}: {text!r} is not a price") from None
-            if price < 0 or not price.is_finite():
+            if not price.is_finite() or price < 0:
                 raise PricesError(f"{key}: a price cannot be {text!r}")
             prices[key] = price
         currency = values.get("currency", "USD").upper()

@@ -407,3 +407,41 @@ def test_her_reply_to_a_broadcast_goes_to_the_bot_in_her_conversation(session: S
     assert len(rasa.calls) == 1 and "screen" not in rasa.calls[0][2]
     assert rasa.calls[0][0] == her.public_id and rasa.calls[0][1] == "Merci"
     assert sender.sent[-1] == (her.phone, "echo: Merci")
+
+
+def test_two_workers_ticking_at_once_write_and_release_each_woman_once(
+    session: Session,
+    engine,  # type: ignore[no-untyped-def]
+) -> None:
+    import threading
+
+    from bot.broadcasts import dispatch
+    from bot.db import make_session_factory
+
+    women = [registered_woman(session, NOW) for _ in range(25)]
+    made = broadcast(session, staff_member(session), NOW)
+    barrier = threading.Barrier(2)
+    handed: list[int] = []
+    original_batch = dispatch.FANOUT_BATCH
+    dispatch.FANOUT_BATCH = 10  # several batches, so the two workers interleave
+
+    def worker() -> None:
+        own = make_session_factory(engine)()
+        barrier.wait()
+        for _ in range(10):
+            handed.extend(tick(own, NOW, QUIET, rate=1000).to_send)
+        own.close()
+
+    try:
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        dispatch.FANOUT_BATCH = original_batch
+    session.expire_all()
+    written = broadcast_messages(session, made.id)
+    assert sorted(m.beneficiary_id for m in written) == sorted(w.id for w in women)
+    assert sorted(handed) == sorted(w.id for w in women)  # each handed to a worker once
+    assert session.get(Broadcast, made.id).recipients == 25
