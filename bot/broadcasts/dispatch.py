@@ -98,9 +98,7 @@ def step(
         result.finished.append(broadcast.id)
 
 
-def fan_out(
-    session: Session, broadcast: Broadcast, now: datetime, batch: int | None = None
-) -> int:
+def fan_out(session: Session, broadcast: Broadcast, now: datetime, batch: int | None = None) -> int:
     """Write the next batch of recipients; returns how many."""
     batch = batch or FANOUT_BATCH
     texts = broadcast.texts or {}
