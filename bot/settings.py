@@ -7,6 +7,9 @@ then `validate()` so a bad configuration stops the process with a clear message.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import ClassVar
@@ -74,12 +77,17 @@ class Settings:
     quiet_hours: str = "21:00-08:00"
     # When reminders go before a training session: "48h, 2h" (units d, h, m).
     reminder_offsets: str = "48h, 2h"
+    # Key of the impact study's pseudonyms (bot.reports.anonymised); default: derived from
+    # SECRET_KEY. Set it so pseudonyms stay the same when SECRET_KEY changes.
+    pseudonym_key: str | None = None
     # Broadcast messages handed to the workers per second, per sender number.
     broadcast_rate: float = 10.0
     # "on": a broadcast goes only once a second staff member approves it.
     broadcast_approval: str = "off"
     # Price table for a broadcast's estimated cost (bot/broadcasts/pricing.py).
     prices: str = DEFAULT_PRICES
+    # "json" or "text"; empty: JSON in production, text elsewhere. Phones are masked in both.
+    log_format: str = ""
 
     ENV_NAMES: ClassVar[dict[str, str]] = {
         "database_url": "DATABASE_URL",
@@ -106,9 +114,11 @@ class Settings:
         "whatsapp_templates": "MINAJLIKI_WHATSAPP_TEMPLATES",
         "quiet_hours": "MINAJLIKI_QUIET_HOURS",
         "reminder_offsets": "MINAJLIKI_REMINDER_OFFSETS",
+        "pseudonym_key": "MINAJLIKI_PSEUDONYM_KEY",
         "broadcast_rate": "MINAJLIKI_BROADCAST_RATE",
         "broadcast_approval": "MINAJLIKI_BROADCAST_APPROVAL",
         "prices": "MINAJLIKI_PRICES",
+        "log_format": "MINAJLIKI_LOG_FORMAT",
     }
     FLOAT_FIELDS: ClassVar[frozenset[str]] = frozenset(
         {"rasa_timeout_seconds", "handoff_idle_hours", "broadcast_rate"}
@@ -146,6 +156,10 @@ class Settings:
     @property
     def broker_url(self) -> str:
         return self.redis_url or self.embedded_broker_url
+
+    @property
+    def log_format_used(self) -> str:
+        return self.log_format.strip().lower() or ("json" if self.is_production else "text")
 
     @property
     def approval_required(self) -> bool:
@@ -197,6 +211,8 @@ class Settings:
             parse_offsets(self.reminder_offsets)
         except OffsetsError as exc:
             problems.append(f"MINAJLIKI_REMINDER_OFFSETS: {exc}")
+        if self.log_format.strip().lower() not in ("", "json", "text"):
+            problems.append("MINAJLIKI_LOG_FORMAT must be 'json' or 'text'")
         if self.broadcast_rate < 1:
             problems.append("MINAJLIKI_BROADCAST_RATE must be at least 1 message a second")
         if self.broadcast_approval.strip().lower() not in (*APPROVAL_ON, *APPROVAL_OFF):
@@ -212,3 +228,14 @@ class Settings:
         if problems:
             raise ConfigError("Invalid configuration:\n  - " + "\n  - ".join(problems))
         return self
+
+
+@contextmanager
+def exit_on_config_error(process: str) -> Iterator[None]:
+    """At a process's start: an incomplete configuration stops it with the list of what
+    to fix (no traceback), and exit status 3, which gunicorn takes as "do not restart"."""
+    try:
+        yield
+    except ConfigError as exc:
+        print(f"minajliki {process}: {exc}", file=sys.stderr)
+        raise SystemExit(3) from None

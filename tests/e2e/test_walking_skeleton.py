@@ -176,3 +176,20 @@ def test_terminal_chat_talks_to_the_bot(stack: Stack) -> None:
     # A reply of several lines is printed with the robot on its first line.
     first_lines = {text.split("\n")[0] for text in all_texts("fr")}
     assert replies and replies[0] in first_lines, result.stdout
+
+
+def test_the_stack_is_ready_and_no_log_holds_a_whole_phone_number(stack: Stack) -> None:
+    import re
+
+    import requests
+
+    ready = requests.get(stack.web_url + "/readyz", timeout=10)
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["database"] == "ok" and ready.json()["rasa"] == "ok"
+    assert ready.json()["broker"] == ("ok" if "redis" in stack.name else "embedded")
+    # The women above wrote from phone_for(...) numbers; the worker logged their turns.
+    # Whole means its 9 national digits after 212, whatever comes before (+, %2B, 00).
+    whole = re.compile("212" + re.escape(phone_for(stack, 1)[4:8]) + r"\d{5}")
+    for process in stack.processes:
+        text = process.log_path.read_text(errors="replace")
+        assert not whole.search(text), f"{process.name} logged a whole phone number"
