@@ -34,8 +34,10 @@ def test_compose_file_is_valid_and_has_every_process(tmp_path: Path) -> None:
     config = compose_config(tmp_path)
     services = config["services"]
     assert {"web", "rasa", "actions", "worker", "beat", "postgres", "redis"} <= set(services)
-    for name in ("web", "rasa", "actions", "postgres", "redis"):
+    for name in ("web", "rasa", "actions", "worker", "beat", "postgres", "redis"):
         assert "healthcheck" in services[name], name
+    assert services["web"]["environment"]["MINAJLIKI_LOG_FORMAT"] == "json"
+    assert "deploy" not in services["beat"]  # one beat: never replicated
     assert services["web"]["environment"]["REDIS_URL"].startswith("redis://")
     assert services["worker"]["environment"]["DATABASE_URL"].startswith("postgresql://")
     assert services["rasa"]["environment"]["MINAJLIKI_LOCK_STORE_TYPE"] == "redis"
