@@ -438,6 +438,12 @@ REFERRAL_STATUS: dict[str, str] = {
 TRAINING_LINE = N_("{number}. {title}, {when}")
 WAITING_LINE = N_("{number}. {title}, {when} (waiting list, number {position})")
 
+# Sent by the worker when the bot cannot answer yet (Rasa or its actions server is down)
+# and she has waited a little: once, then the real answer follows when it is back.
+ANSWER_SOON = N_(
+    "We got your message. Our assistant is busy for a moment; we will answer you here very soon."
+)
+
 # Counsellors' ready-made replies, sent in her language from the console's reply box.
 CANNED_REPLIES: dict[str, str] = {
     "hello": N_("Hello, I am your counsellor. How can I help you?"),

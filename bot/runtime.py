@@ -14,7 +14,7 @@ from bot.db import make_engine, make_session_factory
 from bot.handoffs.office_hours import OfficeHours
 from bot.messaging.quiet_hours import QuietHours
 from bot.messaging.senders import Sender, make_sender
-from bot.rasa_client import RasaClient
+from bot.rasa_client import RasaClient, actions_health_url
 from bot.rasa_env import tracker_store_url
 from bot.rasa_tracker import TrackerStore
 from bot.settings import Settings
@@ -37,7 +37,11 @@ class Runtime:
 
     @cached_property
     def rasa(self) -> RasaClient:
-        return RasaClient(self.settings.rasa_url, timeout=self.settings.rasa_timeout_seconds)
+        return RasaClient(
+            self.settings.rasa_url,
+            timeout=self.settings.rasa_timeout_seconds,
+            actions_health=actions_health_url(self.settings.actions_url),
+        )
 
     @cached_property
     def office_hours(self) -> OfficeHours:

@@ -54,6 +54,7 @@ class Message(Base):
     REPLY = "reply"  # the bot answering her
     AGENT = "agent"  # a counsellor writing to her
     NOTICE = "notice"  # the bot telling her where her conversation stands (handoff)
+    HOLDING = "holding"  # "we will answer soon": the bot is down and she has waited
     ANNOUNCEMENT = "announcement"  # programme news she did not ask for
     REMINDER = "reminder"  # a training is coming
     TRAINING_NOTICE = "training_notice"  # a seat freed for her, a session she missed

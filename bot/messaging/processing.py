@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import language
@@ -18,7 +19,7 @@ from bot.handoffs.distress import is_distress
 from bot.handoffs.models import Handoff
 from bot.handoffs.notices import opening_notice
 from bot.handoffs.office_hours import OfficeHours
-from bot.i18n import render
+from bot.i18n import gettext, render
 from bot.messaging import leases
 from bot.messaging.models import STATUS_LENGTH, Conversation, Message
 from bot.messaging.outreach import CANCELED, is_unsolicited
@@ -33,8 +34,9 @@ from bot.messaging.services import (
     screen_before,
 )
 from bot.phones import mask
-from bot.rasa_client import RasaClient
+from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.rasa_tracker import TrackerStore
+from bot.responses import ANSWER_SOON
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,9 @@ class DrainResult:
     send_retry: bool = False  # Twilio failed on its side; some replies wait
     others: list[int] = field(default_factory=list)  # women with a message to send now
 
+
+# How long her message waits on a bot that is down before she is told it is coming.
+HOLD_AFTER = timedelta(seconds=10)
 
 # Sent to Rasa instead of her first message: the welcome and the language choice.
 FIRST_CONTACT = "/first_contact"
@@ -208,6 +213,37 @@ def after_sending(
     return []
 
 
+def tell_her_to_wait(
+    session: Session, message: Message, sender: Sender, now: datetime | None = None
+) -> bool:
+    """The bot is down and her message has waited HOLD_AFTER: tell her, in her language,
+    that the answer is coming — once per outage (not again before her next answer).
+    The message itself stays queued. Returns whether the notice was queued. Commits."""
+    session.rollback()  # the failed turn left nothing to keep
+    now = now or utcnow()
+    if message.created_at > now - HOLD_AFTER:
+        return False
+    told = session.scalar(
+        select(Message.id).where(
+            Message.beneficiary_id == message.beneficiary_id,
+            Message.kind == Message.HOLDING,
+            Message.created_at >= message.created_at,
+        )
+    )
+    if told is not None:
+        return False
+    language = message.language or message.beneficiary.reply_language
+    notice = add_reply(session, message, gettext(ANSWER_SOON, language), None)
+    notice.kind = Message.HOLDING
+    session.commit()
+    try:
+        send_pending(session, message.beneficiary_id, sender)
+    except Exception:  # the notice is a courtesy: its send failing must not hide the outage
+        log.exception("could not send the holding notice to %s", mask(message.beneficiary.phone))
+        session.rollback()
+    return True
+
+
 def drain(
     session: Session,
     beneficiary_id: int,
@@ -236,7 +272,11 @@ def drain(
             message = next_pending_inbound(session, beneficiary_id)
             if message is None:
                 break
-            handle_inbound(session, message, rasa, hours)
+            try:
+                handle_inbound(session, message, rasa, hours)
+            except RasaUnavailable:
+                tell_her_to_wait(session, message, sender)
+                raise
             result.handled += 1
             sent, result.send_retry = send_pending(session, beneficiary_id, sender)
             result.sent += sent

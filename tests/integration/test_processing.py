@@ -176,3 +176,30 @@ def test_every_twilio_status_fits_the_status_column(session: Session) -> None:
     message = receive(session, "salam")
     drain(session, message.beneficiary_id, FakeRasa(), FakeSender(status="partially_delivered"))
     assert [r.status for r in outbound(session)] == ["partially_delivered"]
+
+
+def test_a_woman_waiting_on_a_bot_that_is_down_is_told_once_that_the_answer_comes(
+    session: Session,
+) -> None:
+    from bot.i18n import gettext
+    from bot.responses import ANSWER_SOON
+
+    message = receive(session, "bghit nsjel")
+    rasa, sender = FakeRasa(down=True), FakeSender()
+    with pytest.raises(RasaUnavailable):  # the first try: too soon to say anything
+        drain(session, message.beneficiary_id, rasa, sender)
+    assert sender.sent == []
+    message.created_at = utcnow() - timedelta(seconds=30)
+    session.commit()
+    for _ in range(3):  # retries while the outage lasts: told once
+        with pytest.raises(RasaUnavailable):
+            drain(session, message.beneficiary_id, rasa, sender)
+    assert [body for _, body in sender.sent] == [gettext(ANSWER_SOON, "ary_Latn")]
+    session.refresh(message)
+    assert message.status == Message.RECEIVED  # still queued for the bot
+
+    rasa.down = False
+    drain(session, message.beneficiary_id, rasa, sender)
+    assert [body for _, body in sender.sent][1:] == ["echo: bghit nsjel"]
+    kinds = [m.kind for m in outbound(session)]
+    assert kinds == [Message.HOLDING, Message.REPLY]
