@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import click
 import requests
@@ -263,6 +265,80 @@ def seed_service_points() -> None:
     click.echo(SEED_WARNING)
     if report.errors:
         raise SystemExit(1)
+
+
+REPORT_PROBLEMS = {
+    "date_invalid": "dates are YYYY-MM-DD",
+    "period_reversed": "--to is before --from",
+    "period_too_long": "the period is longer than ten years",
+    "province_unknown": "unknown province (a gazetteer code, e.g. fes)",
+}
+
+
+@main.command()
+@click.option("--from", "first", required=True, help="First day, YYYY-MM-DD (Morocco's time).")
+@click.option("--to", "last", required=True, help="Last day, YYYY-MM-DD (included).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="xlsx: the file; csv: a directory, one file per table (the dataset: one file). "
+    "Default: minajliki-report-FROM-TO[.xlsx] in the current directory.",
+)
+@click.option("--province", default=None, help="Only this province (a gazetteer code).")
+@click.option("--partner", default=None, help="Only this partner (ANAPEC, RESOFEM, …).")
+@click.option(
+    "--anonymised",
+    is_flag=True,
+    help="Write the impact study's dataset (one pseudonymous row per woman) instead.",
+)
+def report(
+    first: str,
+    last: str,
+    fmt: str,
+    out: Path | None,
+    province: str | None,
+    partner: str | None,
+    anonymised: bool,
+) -> None:
+    """Write the dashboard's figures (or the anonymised dataset) for a period, e.g. from
+    cron: `minajliki report --from 2026-01-01 --to 2026-03-31 --format xlsx`."""
+    from bot.db import utcnow
+    from bot.reports import exports
+    from bot.reports.anonymised import COLUMNS, dataset, pseudonym_key
+    from bot.reports.figures import build_report
+    from bot.reports.filters import parse_filters, scope_for
+    from bot.reports.periods import local_date
+
+    args = {"from": first, "to": last, "province": province or "", "partner": partner or ""}
+    filters, problems = parse_filters(args, local_date(utcnow()))
+    if problems:
+        raise click.UsageError("; ".join(REPORT_PROBLEMS[p] for p in problems))
+    scope = scope_for(None, filters)
+    name = "anonymised" if anonymised else "report"
+    target = out or Path(f"minajliki-{name}-{first}-{last}" + (".xlsx" if fmt == "xlsx" else ""))
+    settings = _settings()
+    engine, session = _staff_session()
+    try:
+        if anonymised:
+            rows = dataset(session, scope, pseudonym_key(settings))
+            target = target if fmt == "xlsx" or target.suffix else target.with_suffix(".csv")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if fmt == "xlsx":
+                target.write_bytes(exports.dataset_xlsx(COLUMNS, rows))
+            else:
+                with target.open("w", encoding="utf-8", newline="") as file:
+                    file.writelines(exports.csv_lines(itertools.chain([COLUMNS], rows)))
+            written = [target]
+        else:
+            written = exports.write_report(build_report(session, scope, utcnow()), fmt, target)
+    finally:
+        session.close()
+        engine.dispose()
+    click.echo(f"{name} {scope.period.label()}: " + ", ".join(str(path) for path in written))
 
 
 @main.command("serve-rasa")

@@ -8,5 +8,6 @@ def import_all_models() -> None:
     from bot.handoffs import models as _handoffs  # noqa: F401
     from bot.messaging import models as _messaging  # noqa: F401
     from bot.orientation import models as _orientation  # noqa: F401
+    from bot.reports import indexes as _report_indexes  # noqa: F401 (the reports' indexes)
     from bot.staff import models as _staff  # noqa: F401
     from bot.trainings import models as _trainings  # noqa: F401

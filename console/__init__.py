@@ -15,6 +15,8 @@ from bot.settings import Settings
 from console import (  # noqa: F401 (routes)
     audit,
     auth,
+    broadcasts,
+    dashboard,
     directory,
     inbox,
     labels,

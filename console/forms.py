@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -241,3 +242,99 @@ class ServicePointForm(ConsoleForm):
         values["verified"] = "yes" if self.verified.data else "no"
         values["active"] = "yes" if self.active.data else "no"
         return values
+
+
+# -- broadcasts (console/broadcasts.py) -------------------------------------------------
+
+BROADCAST_TEXT_LABELS = {
+    "fr": "Texte en français",
+    "ar": "Texte en arabe",
+    "ary": "Texte en darija (lettres arabes)",
+    "ary_Latn": "Texte en darija (lettres latines)",
+}
+RTL_LANGUAGES = frozenset({"ar", "ary"})
+MISSING_LANGUAGE_LABELS = {
+    "french": "Elle reçoit le texte en français",
+    "skip": "Elle ne reçoit rien (laissée de côté)",
+}
+SEGMENT_TRACK_LABELS = {
+    "job": "Emploi salarié (ANAPEC)",
+    "business": "Entrepreneuriat (RESOFEM)",
+    "none": "Sans orientation (ni l'un ni l'autre)",
+}
+SEGMENT_LANGUAGE_LABELS = {
+    "fr": "Français",
+    "ar": "Arabe",
+    "ary": "Darija (lettres arabes)",
+    "ary_Latn": "Darija (lettres latines)",
+}
+CHANNEL_LABELS = {"whatsapp": "WhatsApp", "sms": "SMS"}
+TRAINING_STATUS_LABELS = {
+    "": "Toute place dans la session",
+    "enrolled": "Inscrites",
+    "waitlisted": "En liste d'attente",
+    "attended": "Présentes",
+    "absent": "Absentes",
+}
+REFERRAL_STATUS_LABELS = {
+    "": "Tout statut",
+    "proposed": "Proposée",
+    "accepted": "Acceptée (attend un appel)",
+    "contacted": "Contactée",
+    "closed": "Close",
+}
+
+
+def _choices(labels: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def _referral_partner_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "Aucune condition"), *(SelectChoice(p, p) for p in PARTNERS)]
+
+
+def _text_field(language: str) -> TextAreaField:
+    # Lengths are checked by bot.broadcasts.services (its message says which text).
+    return TextAreaField(BROADCAST_TEXT_LABELS[language])
+
+
+class BroadcastForm(ConsoleForm):
+    """A broadcast: its words, its public, its time. bot.broadcasts.services checks the
+    rest (console/broadcasts.py words its problem codes under these fields)."""
+
+    name = StringField(
+        "Nom (pour l'équipe, jamais envoyé)",
+        validators=[DataRequired("Donnez-lui un nom."), Length(max=120)],
+    )
+    text_fr = _text_field("fr")
+    text_ar = _text_field("ar")
+    text_ary = _text_field("ary")
+    text_ary_Latn = _text_field("ary_Latn")
+    missing_language = RadioField(
+        "Une femme dont la langue n'a pas de texte",
+        choices=lambda: _choices(MISSING_LANGUAGE_LABELS),
+        default="french",
+    )
+    content_sid = StringField("Modèle WhatsApp approuvé (Content SID, facultatif)")
+    content_variables = TextAreaField("Variables du modèle, une par ligne : 1=…")
+    provinces = SelectMultipleField("Provinces", choices=_province_choices, default=[])
+    tracks = SelectMultipleField(
+        "Orientation", choices=lambda: _choices(SEGMENT_TRACK_LABELS), default=[]
+    )
+    languages = SelectMultipleField(
+        "Langue", choices=lambda: _choices(SEGMENT_LANGUAGE_LABELS), default=[]
+    )
+    channels = SelectMultipleField("Canal", choices=lambda: _choices(CHANNEL_LABELS), default=[])
+    registered_only = BooleanField("Inscription terminée seulement", default=True)
+    registered_from = StringField("Inscrites à partir du")
+    registered_to = StringField("Inscrites jusqu'au")
+    # Sessions are read from the database: the view fills the choices.
+    training_id = SelectField("Session de formation", choices=[], validate_choice=False)
+    training_status = SelectField(
+        "Sa place dans la session", choices=lambda: _choices(TRAINING_STATUS_LABELS), default=""
+    )
+    referral_partner = SelectField("Orientée vers", choices=_referral_partner_choices, default="")
+    referral_status = SelectField(
+        "Statut de l'orientation", choices=lambda: _choices(REFERRAL_STATUS_LABELS), default=""
+    )
+    send_at = StringField("Envoi (heure du Maroc)")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.numbers import format_decimal
 
 from bot import gazetteer
 from bot.staff.models import ADMIN, COUNSELLOR, STAFF
@@ -163,3 +166,91 @@ DETAIL_WORDS.update(
 
 ACTIONS.update({"referral.status": "Orientation mise à jour"})
 DETAIL_WORDS.update({"referral": "orientation", "from": "de", "to": "à"})
+
+# -- broadcasts (console/broadcasts.py) --------------------------------------------------
+
+ACTIONS.update(
+    {
+        "broadcast.create": "Diffusion créée",
+        "broadcast.update": "Diffusion modifiée",
+        "broadcast.submit": "Diffusion lancée ou soumise",
+        "broadcast.approve": "Diffusion approuvée",
+        "broadcast.reject": "Diffusion renvoyée à son autrice",
+        "broadcast.pause": "Diffusion mise en pause",
+        "broadcast.resume": "Diffusion reprise",
+        "broadcast.cancel": "Diffusion annulée",
+        "broadcast.resend": "Renvoi aux échecs préparé",
+        "broadcast.trial": "Diffusion : test envoyé à soi-même",
+    }
+)
+BROADCAST_STATUS_LABELS = {
+    "draft": "brouillon",
+    "awaiting_approval": "à approuver",
+    "scheduled": "programmée",
+    "sending": "en cours d'envoi",
+    "paused": "en pause",
+    "done": "terminée",
+    "canceled": "annulée",
+}
+# tracking.BUCKETS in words, for the counts and the bar's legend.
+BUCKET_LABELS = {
+    "waiting": "en attente de leur tour",
+    "queued": "confiés à Twilio",
+    "sent": "envoyés",
+    "delivered": "remis",
+    "read": "lus",
+    "failed": "échoués",
+    "undelivered": "non remis",
+    "canceled": "annulés",
+}
+# The Twilio error codes a broadcast meets most, in words (others show their code only).
+TWILIO_ERRORS = {
+    21211: "numéro invalide",
+    21610: "elle a répondu STOP à ce numéro",
+    30003: "téléphone injoignable (éteint, hors réseau)",
+    30004: "message bloqué",
+    30005: "numéro inconnu ou inactif",
+    30006: "ligne fixe ou opérateur injoignable",
+    30007: "filtré par l'opérateur",
+    30008: "erreur inconnue de l'opérateur",
+    63016: "hors de la fenêtre de 24 h de WhatsApp",
+    63024: "destinataire WhatsApp invalide",
+}
+DETAIL_WORDS.update(
+    {
+        "broadcast": "diffusion",
+        "of": "renvoi de",
+        "languages": "langues",
+        "changed": "modifié",
+        "texts": "textes",
+        "segment": "public",
+        "send_at": "heure d'envoi",
+        "content_sid": "modèle WhatsApp",
+        "content_variables": "variables du modèle",
+        "missing_language": "langue manquante",
+        "status": "statut",
+        "unsent": "messages non partis annulés",
+        "channel": "canal",
+        "language": "langue",
+        **BROADCAST_STATUS_LABELS,
+    }
+)
+
+
+def broadcast_status(status: str) -> str:
+    return BROADCAST_STATUS_LABELS.get(status, status)
+
+
+def twilio_error(code: int) -> str:
+    return TWILIO_ERRORS.get(code, "")
+
+
+def percent(share: float) -> str:
+    """0.873 → "87 %" (French puts a narrow space before the sign)."""
+    return f"{share * 100:.0f}\u202f%"
+
+
+def money(value: Decimal, currency: str) -> str:
+    """Decimal("1234.5") → "1 234,50 MAD"; up to four decimals (a WhatsApp session message
+    costs less than a cent)."""
+    return f"{format_decimal(value, format='#,##0.00##', locale='fr_MA')}\u00a0{currency}"
