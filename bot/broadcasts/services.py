@@ -153,8 +153,16 @@ def start(broadcast: Broadcast, now: datetime) -> None:
     broadcast.started_at = broadcast.started_at or now
 
 
+def _locked(session: Session, broadcast: Broadcast) -> None:
+    """Read its status again under the row lock the tick takes, so staff's pause, resume
+    or cancel never overwrites a status the tick has just written (done)."""
+    if broadcast.id is not None:
+        session.refresh(broadcast, with_for_update=True)
+
+
 def pause(session: Session, broadcast: Broadcast) -> Broadcast:
     """Stop releasing messages; those already handed to a worker still go."""
+    _locked(session, broadcast)
     if broadcast.status not in (Broadcast.SENDING, Broadcast.SCHEDULED):
         raise BroadcastError("not_running")
     broadcast.status = Broadcast.PAUSED
@@ -163,6 +171,7 @@ def pause(session: Session, broadcast: Broadcast) -> Broadcast:
 
 def resume(session: Session, broadcast: Broadcast, now: datetime) -> Broadcast:
     """Carry on from where it stopped: recipients already written keep their place."""
+    _locked(session, broadcast)
     if broadcast.status != Broadcast.PAUSED:
         raise BroadcastError("not_paused")
     if broadcast.started_at is None and broadcast.send_at is not None and broadcast.send_at > now:
@@ -174,6 +183,7 @@ def resume(session: Session, broadcast: Broadcast, now: datetime) -> Broadcast:
 
 def cancel(session: Session, broadcast: Broadcast, now: datetime) -> int:
     """Stop for good; returns how many unsent messages were cancelled."""
+    _locked(session, broadcast)
     if broadcast.status in (Broadcast.DONE, Broadcast.CANCELED):
         raise BroadcastError("finished")
     broadcast.status = Broadcast.CANCELED

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import language
@@ -147,6 +147,20 @@ def answer_keyword(session: Session, message: Message, keyword: str) -> Message:
     return add_reply(session, message, render(response, message.language or "fr") or "", None)
 
 
+def claim_for_sending(session: Session, message: Message) -> bool:
+    """Pending → submitting, only if it is still pending: a cancel that came in since it
+    was read wins. Commits."""
+    claimed = session.execute(
+        update(Message)
+        .where(Message.id == message.id, Message.status == Message.PENDING)
+        .values(status=Message.SUBMITTING, attempts=Message.attempts + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    session.refresh(message)
+    return claimed.rowcount == 1
+
+
 def send_pending(
     session: Session, beneficiary_id: int, sender: Sender, now: datetime | None = None
 ) -> tuple[int, bool]:
@@ -169,9 +183,8 @@ def send_pending(
             continue  # quiet hours: the sweep queues her again once they end
         if is_unsolicited(message) and hold_unsolicited:
             continue  # sent after her messages are handled, if she still accepts it
-        message.status = Message.SUBMITTING
-        message.attempts += 1
-        session.commit()
+        if not claim_for_sending(session, message):
+            continue  # cancelled meanwhile (a broadcast stopped by staff)
         try:
             result = sender.send(message, message.beneficiary.phone)
         except TransientSendError as exc:

@@ -37,10 +37,20 @@ def recover_submitting(session: Session, beneficiary_id: int, sender: Sender) ->
         .order_by(Message.id)
     ).all()
     for message in stuck:
-        try:
-            found = sender.find_sent(
-                message, message.beneficiary.phone, message.updated_at - CLOCK_SLACK
+        since = message.updated_at - CLOCK_SLACK
+        # Her messages Twilio already took: one with the same words sent just before (a
+        # resend) must not be taken for this one.
+        known = frozenset(
+            session.scalars(
+                select(Message.twilio_sid).where(
+                    Message.beneficiary_id == beneficiary_id,
+                    Message.twilio_sid.is_not(None),
+                    Message.created_at >= since - timedelta(days=1),
+                )
             )
+        )
+        try:
+            found = sender.find_sent(message, message.beneficiary.phone, since, known)
         except TransientSendError as exc:
             log.warning("cannot ask Twilio about %s: %s", mask(message.beneficiary.phone), exc)
             return False

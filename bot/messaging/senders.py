@@ -36,8 +36,11 @@ class SendResult:
 class Sender(Protocol):
     def send(self, message: Message, phone: str) -> SendResult: ...
 
-    def find_sent(self, message: Message, phone: str, since: datetime) -> SendResult | None:
-        """The message as Twilio recorded it, if a send that lost its answer reached it."""
+    def find_sent(
+        self, message: Message, phone: str, since: datetime, known: frozenset[str] = frozenset()
+    ) -> SendResult | None:
+        """The message as Twilio recorded it, if a send that lost its answer reached it.
+        `known`: SIDs already ours (an earlier message with the same words), never it."""
         ...
 
 
@@ -47,7 +50,9 @@ class OutboxSender:
     def send(self, message: Message, phone: str) -> SendResult:
         return SendResult(status=Message.OUTBOX)
 
-    def find_sent(self, message: Message, phone: str, since: datetime) -> SendResult | None:
+    def find_sent(
+        self, message: Message, phone: str, since: datetime, known: frozenset[str] = frozenset()
+    ) -> SendResult | None:
         return None  # nothing left the machine: keeping it again is harmless
 
 
@@ -103,7 +108,9 @@ class TwilioSender:
                 result = self._send(message, phone, second)
         return result
 
-    def find_sent(self, message: Message, phone: str, since: datetime) -> SendResult | None:
+    def find_sent(
+        self, message: Message, phone: str, since: datetime, known: frozenset[str] = frozenset()
+    ) -> SendResult | None:
         """Look for it in Twilio's log of messages to her (WhatsApp, and SMS for a
         fallback). A template carries the text as its variable, so the text is searched
         inside the body."""
@@ -121,7 +128,11 @@ class TwilioSender:
                 raise TransientSendError(str(exc)) from exc
             for record in found:
                 created = record.date_created
-                if _carries(record.body or "", message) and (created is None or created >= since):
+                if (
+                    record.sid not in known
+                    and _carries(record.body or "", message)
+                    and (created is None or created >= since)
+                ):
                     return SendResult(status=record.status or Message.QUEUED, sid=record.sid)
         return None
 

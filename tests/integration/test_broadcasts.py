@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.beneficiaries import reachability
@@ -445,3 +445,22 @@ def test_two_workers_ticking_at_once_write_and_release_each_woman_once(
     assert sorted(m.beneficiary_id for m in written) == sorted(w.id for w in women)
     assert sorted(handed) == sorted(w.id for w in women)  # each handed to a worker once
     assert session.get(Broadcast, made.id).recipients == 25
+
+
+def test_a_cancel_that_comes_while_a_worker_holds_her_message_wins(session: Session) -> None:
+    registered_woman(session, NOW)
+    made = broadcast(session, staff_member(session), NOW)
+    [woman] = tick_until_quiet(session, NOW)
+    message = broadcast_messages(session, made.id)[0]
+    assert message.status == Message.PENDING  # read as pending by a worker …
+    session.execute(  # … then staff cancel, from another process
+        update(Message).where(Message.id == message.id).values(status="canceled")
+    )
+    session.commit()
+    from bot.messaging.processing import claim_for_sending
+
+    assert not claim_for_sending(session, message)
+    assert message.status == "canceled"
+    sender = FakeSender()
+    send_pending(session, woman, sender, NOW)
+    assert sender.sent == []

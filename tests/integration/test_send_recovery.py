@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from bot.db import utcnow
 from bot.messaging.models import Message
-from bot.messaging.processing import drain
+from bot.messaging.processing import drain, send_pending
+from bot.messaging.recovery import recover_submitting
 from bot.messaging.services import latest_conversation
 from tests.support.fakes import FakeRasa, FakeSender
 from tests.support.trainings import registered_woman
@@ -65,3 +66,34 @@ def test_while_twilio_cannot_be_asked_the_message_waits(session: Session) -> Non
     result = drain(session, message.beneficiary_id, FakeRasa(), sender)
     session.refresh(message)
     assert result.send_retry and message.status == Message.SUBMITTING
+
+
+def test_recovery_never_takes_an_earlier_message_with_the_same_words_for_this_one(
+    session: Session,
+) -> None:
+    her = registered_woman(session, utcnow())
+    conversation = latest_conversation(session, her.id)
+    assert conversation is not None
+    sender = FakeSender()
+    earlier = Message(
+        conversation_id=conversation.id, beneficiary_id=her.id, direction=Message.OUTBOUND,
+        channel=conversation.channel, body="Atelier samedi", status=Message.PENDING,
+        kind=Message.BROADCAST,
+    )  # fmt: skip
+    session.add(earlier)
+    session.commit()
+    send_pending(session, her.id, sender)
+    assert earlier.twilio_sid is not None
+    # The same words again (a resend), and the worker died before calling Twilio.
+    again = Message(
+        conversation_id=conversation.id, beneficiary_id=her.id, direction=Message.OUTBOUND,
+        channel=conversation.channel, body="Atelier samedi", status=Message.SUBMITTING,
+        kind=Message.BROADCAST,
+    )  # fmt: skip
+    session.add(again)
+    session.commit()
+
+    assert recover_submitting(session, her.id, sender)
+    assert again.status == Message.PENDING and again.twilio_sid is None  # sent again
+    send_pending(session, her.id, sender)
+    assert len(sender.sent) == 2 and again.twilio_sid != earlier.twilio_sid

@@ -47,10 +47,13 @@ class FakeSender:
         self.sent.append((phone, message.body))
         return SendResult(status=self.status, sid=f"SMfake{len(self.sent):030d}")
 
-    def find_sent(self, message: Message, phone: str, since: datetime) -> SendResult | None:
+    def find_sent(
+        self, message: Message, phone: str, since: datetime, known: frozenset[str] = frozenset()
+    ) -> SendResult | None:
         if self.down:
             raise TransientSendError("Twilio is down (fake)")
         for number, (to, body) in enumerate(self.sent, start=1):
-            if to == phone and body == message.body:
-                return SendResult(status=self.status, sid=f"SMfake{number:030d}")
+            sid = f"SMfake{number:030d}"
+            if to == phone and body == message.body and sid not in known:
+                return SendResult(status=self.status, sid=sid)
         return None
