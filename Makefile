@@ -12,6 +12,7 @@ export MINAJLIKI_WEB_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: setup run test lint format train locales extract-messages update-messages bench-webhook \
+        bench-broadcast bench-load bench-faults \
         eval-nlu clean help
 
 help:
@@ -82,3 +83,20 @@ eval-nlu: setup
 
 bench-webhook: setup
 	$(BIN)/python -m bench.webhook
+
+# The dashboard's load time on 50,000 women and 1,000,000 messages (PostgreSQL on
+# 127.0.0.1:5432; seeds its own database, minajliki_bench_reports, in about two minutes).
+.PHONY: bench-reports
+bench-reports: setup
+	$(BIN)/python -m bench.reports $(BENCH_ARGS)
+
+# The whole path on the trained model, private PostgreSQL and Redis, Prism (a few minutes
+# each). Options through BENCH_ARGS, e.g. make bench-load BENCH_ARGS="--rate 10".
+bench-load: train
+	$(BIN)/python -m bench.load $(BENCH_ARGS)
+
+bench-faults: train
+	$(BIN)/python -m bench.faults $(BENCH_ARGS)
+
+bench-broadcast: setup
+	$(BIN)/python -m bench.broadcast $(BENCH_ARGS)

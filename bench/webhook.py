@@ -16,42 +16,16 @@ import subprocess
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, text
 
 from bench.metrics import percentile
-from bench.servers import free_port, wait_until_ok
+from bench.servers import REDIS_URL, drop_database, free_port, make_database, wait_until_ok
 from bot.settings import PROJECT_ROOT
 from bot.simulator import inbound_form, sign
 
 AUTH_TOKEN = "bench-auth-token"
-POSTGRES_ADMIN = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1/test"
-)
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-
-
-def make_database(sqlite: bool, workdir: Path) -> tuple[str, str | None]:
-    if sqlite:
-        return f"sqlite:///{workdir / 'bench.sqlite'}", None
-    name = f"minajliki_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}", name
-
-
-def drop_database(name: str | None) -> None:
-    if name is None:
-        return
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def start_web(env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen[bytes]:

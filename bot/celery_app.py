@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import Any
 
 from celery import Celery
 
@@ -70,15 +72,61 @@ def _poll_embedded_broker_often() -> None:
 
 
 Enqueue = Callable[[int], None]
+Spool = Callable[[dict[str, Any]], None]
+PROCESS_TASK = "messaging.process_beneficiary"
+STORE_TASK = "messaging.store_inbound"
+MAX_UNSENT = 10_000
 
 
 def celery_enqueue(settings: Settings) -> Enqueue:
     """Hand a beneficiary's queued messages to the worker, from any process."""
     celery = create_celery(settings)
+    # By name on this app: Celery's "current app" is per thread, and gunicorn's request
+    # threads would otherwise publish to the default (amqp://) broker.
+    return remembering(lambda beneficiary_id: celery.send_task(PROCESS_TASK, [beneficiary_id]))
+
+
+def remembering(send: Enqueue) -> Enqueue:
+    """`send`, which remembers whom it could not hand over while the broker was down.
+
+    The call still raises then (her message is stored; the caller goes on), and the first
+    hand-over that works once the broker is back sends the others too, so they need not
+    wait for the sweep. Each process remembers its own."""
+    unsent: set[int] = set()
+    lock = threading.Lock()
 
     def enqueue(beneficiary_id: int) -> None:
-        # By name on this app: Celery's "current app" is per thread, and gunicorn's
-        # request threads would otherwise publish to the default (amqp://) broker.
-        celery.send_task("messaging.process_beneficiary", args=[beneficiary_id])
+        try:
+            send(beneficiary_id)
+        except Exception:
+            with lock:
+                if len(unsent) < MAX_UNSENT:  # beyond, the sweep finds them
+                    unsent.add(beneficiary_id)
+            raise
+        with lock:
+            waiting = sorted(unsent - {beneficiary_id})
+            unsent.clear()
+        for index, other in enumerate(waiting):
+            try:
+                send(other)
+            except Exception:  # down again: keep the rest for the next time
+                with lock:
+                    unsent.update(waiting[index:])
+                return
 
     return enqueue
+
+
+def celery_spool(settings: Settings) -> Spool:
+    """Hand an inbound message to the worker to be stored later (the database is down).
+    Its Celery app is made at the first outage, not with the web app."""
+    made: list[Celery] = []
+    lock = threading.Lock()
+
+    def spool(fields: dict[str, Any]) -> None:
+        with lock:
+            if not made:
+                made.append(create_celery(settings))
+        made[0].send_task(STORE_TASK, args=[fields])
+
+    return spool

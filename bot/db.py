@@ -9,8 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+# The database cannot be reached (down, restarting, connection lost): worth retrying later,
+# unlike an error in the data or the query.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def utcnow() -> datetime:

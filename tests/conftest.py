@@ -96,14 +96,12 @@ def client(app):  # type: ignore[no-untyped-def]
 def twilio_mock(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """Prism on Twilio's Messages spec (random valid responses), behind a recording proxy."""
     from tests.support.processes import ManagedProcess, free_port, http_ok
-    from tests.support.twilio_mock import TWILIO_SPEC, RecordingProxy, require_prism
+    from tests.support.twilio_mock import RecordingProxy, prism_command, require_prism
 
     prism_bin = require_prism()
     port = free_port()
     prism = ManagedProcess(
-        "prism",
-        [prism_bin, "mock", "--dynamic", "-h", "127.0.0.1", "-p", str(port), str(TWILIO_SPEC)],
-        tmp_path_factory.mktemp("prism"),
+        "prism", prism_command(prism_bin, port), tmp_path_factory.mktemp("prism")
     ).start()
     try:
         prism.wait_until(prism.log_contains("Prism is listening"), timeout=120)

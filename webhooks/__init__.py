@@ -9,13 +9,16 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot.celery_app import Enqueue, celery_enqueue
+from bot.celery_app import Enqueue, Spool, celery_enqueue, celery_spool
 from bot.runtime import Runtime
 from bot.settings import Settings
 
 
-def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None) -> Flask:
-    """Build the web app. `enqueue` hands a beneficiary to the worker (tests pass a fake)."""
+def create_app(
+    settings: Settings | None = None, enqueue: Enqueue | None = None, spool: Spool | None = None
+) -> Flask:
+    """Build the web app. `enqueue` hands a beneficiary to the worker, `spool` an inbound
+    message to be stored while the database is down (tests pass fakes)."""
     settings = (settings or Settings.from_env()).validate()
     app = Flask(__name__)
     app.config.update(
@@ -34,6 +37,7 @@ def create_app(settings: Settings | None = None, enqueue: Enqueue | None = None)
     runtime = Runtime(settings)
     app.extensions["minajliki"] = runtime
     app.extensions["minajliki.enqueue"] = enqueue or celery_enqueue(settings)
+    app.extensions["minajliki.spool"] = spool or celery_spool(settings)
 
     import console
     from webhooks import health, nlg, simulator, twilio

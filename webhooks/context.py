@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
@@ -26,3 +28,7 @@ def close_session() -> None:
 
 def enqueue(beneficiary_id: int) -> None:
     current_app.extensions["minajliki.enqueue"](beneficiary_id)
+
+
+def spool(fields: dict[str, Any]) -> None:
+    current_app.extensions["minajliki.spool"](fields)

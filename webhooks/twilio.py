@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from flask import Blueprint, Response, abort, request
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.db import DATABASE_UNAVAILABLE
 from bot.messaging.models import STATUS_LENGTH
 from bot.messaging.services import InboundMessage, record_status, store_inbound
-from bot.phones import InvalidAddress
-from webhooks.context import db, enqueue
+from bot.phones import InvalidAddress, split_address
+from webhooks.context import db, enqueue, spool
 from webhooks.signature import twilio_signed
 
 bp = Blueprint("twilio", __name__, url_prefix="/webhooks/twilio")
@@ -65,14 +67,30 @@ def inbound_message() -> Response:
     """Store the message and answer at once; the worker does the rest."""
     inbound = parse_inbound(request.form.to_dict(flat=True))
     try:
-        message, created = store_inbound(db(), inbound)
+        split_address(inbound.from_address)
     except InvalidAddress:
         abort(400, "From is not a phone number")
+    try:
+        message, created = store_inbound(db(), inbound)
+    except DATABASE_UNAVAILABLE:
+        # Twilio retries for 15 s at most (and only with connection overrides): an outage
+        # outlasts that. The broker keeps her message until the worker can store it.
+        return spool_inbound(inbound)
     if created:
         try:
             enqueue(message.beneficiary_id)
         except Exception:  # the broker is down: the sweeper requeues it later
             log.exception("could not enqueue message %s; it stays queued", message.id)
+    return _empty_twiml()
+
+
+def spool_inbound(inbound: InboundMessage) -> Response:
+    try:
+        spool(asdict(inbound))
+    except Exception:  # the broker is down too: only Twilio's retries are left
+        log.exception("database and broker unreachable; message %s refused", inbound.sid)
+        abort(503)
+    log.warning("database unreachable; message %s handed to the worker", inbound.sid)
     return _empty_twiml()
 
 

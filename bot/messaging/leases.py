@@ -13,13 +13,19 @@ from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from bot.beneficiaries.models import Beneficiary
-from bot.db import utcnow
+from bot.db import DATABASE_UNAVAILABLE, utcnow
 
 LEASE_SECONDS = 120
 
 
+# Leases this process took but could not give back (the database went down meanwhile):
+# given back as soon as it answers again, not left to run out (LEASE_SECONDS).
+_unreleased: dict[int, str] = {}
+
+
 def acquire(session: Session, beneficiary_id: int, seconds: int = LEASE_SECONDS) -> str | None:
     """Take her lease; return its token, or None when another worker holds it."""
+    release_unreleased(session)
     token = uuid.uuid4().hex
     now = utcnow()
     result = session.execute(
@@ -47,10 +53,21 @@ def renew(session: Session, beneficiary_id: int, token: str, seconds: int = LEAS
 
 
 def release(session: Session, beneficiary_id: int, token: str) -> None:
-    session.execute(
-        update(Beneficiary)
-        .where(Beneficiary.id == beneficiary_id, Beneficiary.lease_token == token)
-        .values(lease_token=None, lease_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
+    try:
+        session.execute(
+            update(Beneficiary)
+            .where(Beneficiary.id == beneficiary_id, Beneficiary.lease_token == token)
+            .values(lease_token=None, lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+    except DATABASE_UNAVAILABLE:
+        _unreleased[beneficiary_id] = token
+        raise
+    _unreleased.pop(beneficiary_id, None)
+
+
+def release_unreleased(session: Session) -> None:
+    """Give back the leases a database outage kept this process from giving back."""
+    for beneficiary_id, token in list(_unreleased.items()):
+        release(session, beneficiary_id, token)

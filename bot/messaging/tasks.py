@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from celery import Task, shared_task
 from sqlalchemy import and_, or_, select
 
 from bot.beneficiaries.models import Beneficiary
-from bot.db import session_scope, utcnow
+from bot.celery_app import STORE_TASK
+from bot.db import DATABASE_UNAVAILABLE, session_scope, utcnow
 from bot.messaging.leases import LEASE_SECONDS
 from bot.messaging.models import Message
 from bot.messaging.processing import drain
+from bot.messaging.services import InboundMessage, store_inbound
 from bot.rasa_client import RasaUnavailable
 from bot.runtime import get_runtime
 
@@ -44,6 +47,11 @@ def process_beneficiary(self: Task, beneficiary_id: int) -> None:
         except RasaUnavailable as exc:
             log.warning("bot unavailable, retrying beneficiary %s: %s", beneficiary_id, exc)
             raise self.retry(countdown=backoff(self.request.retries)) from None
+        except DATABASE_UNAVAILABLE as exc:
+            # Her messages are safe in the database; look again once it is back.
+            log.warning("database unavailable, retrying beneficiary %s: %s", beneficiary_id,
+                        exc.__class__.__name__)  # fmt: skip
+            raise self.retry(countdown=backoff(self.request.retries)) from None
     for other in result.others:
         process_beneficiary.delay(other)
     if result.busy:
@@ -51,6 +59,22 @@ def process_beneficiary(self: Task, beneficiary_id: int) -> None:
         raise self.retry(countdown=0.5)
     if result.send_retry:
         raise self.retry(countdown=backoff(self.request.retries))
+
+
+@shared_task(name=STORE_TASK, bind=True, max_retries=None)
+def store_spooled_inbound(self: Task, fields: dict[str, Any]) -> None:
+    """A message the webhook took while the database was down: store it (once per
+    MessageSid, so a Twilio retry that got through meanwhile is no second message),
+    then handle it. Retried until the database is back."""
+    runtime = get_runtime()
+    try:
+        with session_scope(runtime.sessions) as session:
+            message, created = store_inbound(session, InboundMessage(**fields))
+            beneficiary_id = message.beneficiary_id
+    except DATABASE_UNAVAILABLE:
+        raise self.retry(countdown=backoff(self.request.retries)) from None
+    if created:
+        process_beneficiary.delay(beneficiary_id)
 
 
 @shared_task(name="messaging.sweep")

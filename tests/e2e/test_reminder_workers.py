@@ -8,16 +8,14 @@ reached "Twilio", so a duplicate or a loss shows.
 from __future__ import annotations
 
 import signal
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.beneficiaries.models import Beneficiary
 from bot.celery_app import create_celery
 from bot.db import make_engine, make_session_factory, utcnow
 from bot.messaging.models import Message
@@ -26,11 +24,11 @@ from bot.phones import to_address
 from bot.settings import Settings
 from bot.trainings import services
 from bot.trainings.models import Reminder
-from tests.e2e.conftest import ACCOUNT_SID, AUTH_TOKEN, SMS_FROM, WHATSAPP_FROM
 from tests.support.databases import REDIS_TEST_URL, fresh_postgres_database, require_redis
 from tests.support.processes import ManagedProcess
 from tests.support.trainings import registered_woman, training
 from tests.support.twilio_mock import RecordingProxy
+from tests.support.workers import let_time_pass, wait_for, worker_env
 
 WOMEN = 30
 
@@ -53,15 +51,6 @@ def worker(name: str, env: dict[str, str], logs: Path) -> ManagedProcess:
     ).start()  # fmt: skip
 
 
-def wait_for(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_two_workers_and_a_killed_one_send_each_reminder_once(
     database: str, twilio_mock: RecordingProxy, tmp_path: Path
 ) -> None:
@@ -69,19 +58,7 @@ def test_two_workers_and_a_killed_one_send_each_reminder_once(
     import redis
 
     redis.Redis.from_url(REDIS_TEST_URL).flushdb()
-    env = {
-        "DATABASE_URL": database,
-        "REDIS_URL": REDIS_TEST_URL,
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_SMS_FROM": SMS_FROM,
-        "TWILIO_WHATSAPP_FROM": WHATSAPP_FROM,
-        "TWILIO_API_BASE_URL": twilio_mock.url,
-        "PUBLIC_URL": "http://127.0.0.1:9",
-        "MINAJLIKI_QUIET_HOURS": "off",
-        "MINAJLIKI_REMINDER_OFFSETS": "2h",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = worker_env(database, twilio_mock.url, MINAJLIKI_REMINDER_OFFSETS="2h")
     engine = make_engine(database)
     session: Session = make_session_factory(engine)()
     now = utcnow()
@@ -112,7 +89,7 @@ def test_two_workers_and_a_killed_one_send_each_reminder_once(
         # unacknowledged tasks): the sweep hands those women to the live workers.
         first = worker("worker-a", env, tmp_path)
         first.wait_until(first.log_contains("ready."), 60)
-        _let_time_pass(session)
+        let_time_pass(session)
         celery.send_task("messaging.sweep")
         wait_for(lambda: _settled(session) == WOMEN, 90, "every reminder to be settled")
 
@@ -167,17 +144,3 @@ def _stuck(session: Session) -> int:
 def _unwritten(session: Session) -> int:
     written = session.scalar(select(func.count(Reminder.id))) or 0
     return WOMEN - int(written)
-
-
-def _let_time_pass(session: Session) -> None:
-    """Ten minutes later, as far as leases and the sweep can tell."""
-    past = utcnow() - timedelta(minutes=10)
-    session.execute(
-        update(Beneficiary).where(Beneficiary.lease_until.is_not(None)).values(lease_until=past)
-    )
-    session.execute(
-        update(Message)
-        .where(Message.status.in_((Message.PENDING, Message.SUBMITTING)))
-        .values(updated_at=past)
-    )
-    session.commit()
