@@ -9,8 +9,8 @@ no new messages until every one sent in the window is answered (at most `--settl
 Per fault it prints, for the messages sent in that window: inbound messages lost (not in
 the database at the end), replies lost (stored but no bot reply reached Twilio), duplicates
 (creates at Twilio beyond the replies stored as sent, per woman and text), the holding
-notices she got ("we will answer soon", checked against her language), and how long after
-the restart the last answer went out.
+notices she got ("we will answer soon": how many are in the language of her replies, and
+in the variety she writes), and how long after the restart the last answer went out.
 
 Private Redis runs without persistence (`--appendonly no`) unless `--redis-aof`: killed,
 it comes back empty, the harshest case — the database, not the broker, must hold all
