@@ -19,7 +19,9 @@ RASA_VENV = PROJECT_ROOT / ".venv-rasa"
 MODELS_DIR = RASA_PROJECT / "models"
 MODEL_NAME = "minajliki"
 FINGERPRINT_FILE = MODELS_DIR / f"{MODEL_NAME}.fingerprint"
-TRAINING_INPUTS = ("config.yml", "domain", "data")
+# What training reads; the project's own NLU components (minajliki_nlu/) are code it runs.
+TRAINING_INPUTS = ("config.yml", "domain", "data", "minajliki_nlu")
+TRAINING_SUFFIXES = (".yml", ".yaml", ".py")
 
 
 def tracker_store_url(settings: Settings) -> str:
@@ -66,6 +68,11 @@ def rasa_environment(settings: Settings, base: dict[str, str] | None = None) -> 
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            # The project's NLU components (config.yml names `minajliki_nlu.…`), from any
+            # working folder (bench/eval_nlu.py trains in a copy of the project).
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(RASA_PROJECT), env.get("PYTHONPATH", "")) if p
+            ),
             # Rasa 3.6's dependencies warn about their own deprecations at every start.
             "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::UserWarning",
         }
@@ -104,7 +111,7 @@ def training_fingerprint(project: Path = RASA_PROJECT) -> str:
         root = project / name
         files = sorted(root.rglob("*")) if root.is_dir() else [root]
         for path in files:
-            if path.is_file() and path.suffix in (".yml", ".yaml"):
+            if path.is_file() and path.suffix in TRAINING_SUFFIXES:
                 digest.update(str(path.relative_to(project)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
