@@ -89,3 +89,25 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def connected_session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """`session_scope` on one connection, held until the scope ends.
+
+    A plain session gives its connection back to the pool at each commit and takes one
+    again for the next statement: a pre-ping round trip on the way out of the pool and a
+    reset on the way back, per transaction. The worker's turn commits several times a
+    message, so it keeps one connection for the whole task instead. A connection lost
+    meanwhile raises as usual (DATABASE_UNAVAILABLE), and is made again on next use.
+    """
+    engine: Engine = factory.kw["bind"]
+    with engine.connect() as connection:
+        session = factory(bind=connection)
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()

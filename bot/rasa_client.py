@@ -7,6 +7,8 @@ from typing import Any
 
 import requests
 
+from bot.http_sessions import read_environment_once
+
 
 class RasaUnavailable(RuntimeError):
     """Rasa did not answer usefully; the message stays queued and is tried again."""
@@ -40,7 +42,7 @@ class RasaClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.actions_health = actions_health
-        self._http = requests.Session()
+        self._http = read_environment_once(requests.Session())
 
     def actions_up(self) -> bool:
         if not self.actions_health:

@@ -25,20 +25,31 @@ _unreleased: dict[int, str] = {}
 
 def acquire(session: Session, beneficiary_id: int, seconds: int = LEASE_SECONDS) -> str | None:
     """Take her lease; return its token, or None when another worker holds it."""
+    taken = take(session, beneficiary_id, seconds)
+    return taken[0] if taken is not None else None
+
+
+def take(
+    session: Session, beneficiary_id: int, seconds: int = LEASE_SECONDS
+) -> tuple[str, Beneficiary] | None:
+    """Take her lease; return its token and her row as it is now (read by the same
+    statement, RETURNING, so the worker need not load her again), or None when another
+    worker holds it. Commits."""
     release_unreleased(session)
     token = uuid.uuid4().hex
     now = utcnow()
-    result = session.execute(
+    beneficiary = session.scalars(
         update(Beneficiary)
         .where(
             Beneficiary.id == beneficiary_id,
             or_(Beneficiary.lease_until.is_(None), Beneficiary.lease_until < now),
         )
         .values(lease_token=token, lease_until=now + timedelta(seconds=seconds))
-        .execution_options(synchronize_session=False)
-    )
+        .returning(Beneficiary)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).one_or_none()
     session.commit()
-    return token if result.rowcount == 1 else None
+    return (token, beneficiary) if beneficiary is not None else None
 
 
 def renew(session: Session, beneficiary_id: int, token: str, seconds: int = LEASE_SECONDS) -> bool:

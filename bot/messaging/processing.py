@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot import language
 from bot.beneficiaries import erasure, reachability
@@ -28,9 +30,9 @@ from bot.messaging.rasa_text import text_for_rasa
 from bot.messaging.recovery import recover_submitting
 from bot.messaging.senders import Sender, TransientSendError
 from bot.messaging.services import (
+    OpenMessages,
     add_reply,
-    next_pending_inbound,
-    pending_outbound,
+    open_messages,
     screen_before,
 )
 from bot.phones import mask
@@ -154,22 +156,43 @@ def claim_for_sending(session: Session, message: Message) -> bool:
         update(Message)
         .where(Message.id == message.id, Message.status == Message.PENDING)
         .values(status=Message.SUBMITTING, attempts=Message.attempts + 1, updated_at=utcnow())
+        .returning(Message.attempts, Message.updated_at)
         .execution_options(synchronize_session=False)
-    )
+    ).one_or_none()
     session.commit()
-    session.refresh(message)
-    return claimed.rowcount == 1
+    if claimed is None:
+        session.refresh(message)  # see what won (cancelled, or sent by someone else)
+        return False
+    # What the UPDATE wrote, as read back by it: no second query for the row.
+    set_committed_value(message, "status", Message.SUBMITTING)
+    set_committed_value(message, "attempts", claimed.attempts)
+    set_committed_value(message, "updated_at", claimed.updated_at)
+    return True
 
 
 def send_pending(
-    session: Session, beneficiary_id: int, sender: Sender, now: datetime | None = None
+    session: Session,
+    beneficiary_id: int,
+    sender: Sender,
+    now: datetime | None = None,
+    found: OpenMessages | None = None,
 ) -> tuple[int, bool]:
-    """Send her waiting replies in order; return (sent, must_retry). Commits each."""
+    """Send her waiting replies in order; return (sent, must_retry). Commits each claim
+    (before its call to Twilio) and, with it, the outcome of the send before.
+    `found`: her open messages, just read by the caller (else they are read here)."""
     sent = 0
     now = now or utcnow()
+    if found is None:
+        found = open_messages(session, beneficiary_id)
     # Her waiting messages are read before anything she did not ask for goes: one may be STOP.
-    hold_unsolicited = next_pending_inbound(session, beneficiary_id) is not None
-    for message in pending_outbound(session, beneficiary_id):
+    hold_unsolicited = bool(found.inbound)
+    unsolicited = next((m for m in found.pending if is_unsolicited(m)), None)
+    if unsolicited is not None:
+        # Whether she still accepts it is read now, not taken from her row as the session
+        # had it before her turn: the actions server may have recorded an opt-out since.
+        session.flush()
+        session.refresh(unsolicited.beneficiary)
+    for message in found.pending:
         if is_unsolicited(message) and (
             not message.beneficiary.accepts_unsolicited
             or (message.expires_at is not None and message.expires_at <= now)
@@ -199,8 +222,12 @@ def send_pending(
         message.sent_at = utcnow()
         if result.error_code is not None:
             reachability.note_delivery(message.beneficiary, message.status, result.error_code)
-        session.commit()
+        # Committed with the next message's claim, or below: one commit fewer per reply.
+        # Lost in a crash before then, it is still "submitting", which recovery settles
+        # from Twilio's log (the same as a crash during the call).
         sent += 1
+    if sent:
+        session.commit()
     return sent, False
 
 
@@ -212,7 +239,9 @@ def after_sending(
 ) -> list[int]:
     """Privacy duties once her replies are out: erasure, and forgetting after a refusal.
     Returns other women with a message to send (moved up to the seat she freed)."""
-    beneficiary = session.get(Beneficiary, beneficiary_id)
+    # Read again, not taken from the session: the actions server may have changed her
+    # row during the turn (she asked for erasure, or refused consent).
+    beneficiary = session.get(Beneficiary, beneficiary_id, populate_existing=True)
     if beneficiary is None:
         return []
     if erasure.is_due(beneficiary):
@@ -270,33 +299,49 @@ def drain(
 
     Raises RasaUnavailable with the message still queued, so nothing is lost.
     """
-    token = leases.acquire(session, beneficiary_id)
-    if token is None:
+    taken = leases.take(session, beneficiary_id)
+    if taken is None:
         return DrainResult(busy=True)
+    # Her row as the lease read it; held here so her messages find it in the session
+    # (message.beneficiary) instead of loading it again.
+    token, _beneficiary = taken
+    renewed = time.monotonic()
     result = DrainResult()
     try:
-        # A send a dead worker left unanswered is settled before anything else goes.
-        if not recover_submitting(session, beneficiary_id, sender):
-            result.send_retry = True
-            return result
+        # One query tells what is waiting: a send a dead worker left unanswered, replies,
+        # her messages. It is asked again after each turn (new replies, new messages).
+        found = open_messages(session, beneficiary_id)
+        if found.submitting:
+            # A send a dead worker left unanswered is settled before anything else goes.
+            if not recover_submitting(session, beneficiary_id, sender):
+                result.send_retry = True
+                return result
+            found = open_messages(session, beneficiary_id)
         # Replies left by an earlier Twilio outage go first, to keep the order.
-        result.sent, result.send_retry = send_pending(session, beneficiary_id, sender)
-        while not result.send_retry:
-            message = next_pending_inbound(session, beneficiary_id)
-            if message is None:
-                break
+        result.sent, result.send_retry = send_pending(session, beneficiary_id, sender, found=found)
+        while not result.send_retry and found.inbound:
+            message = found.inbound[0]
             try:
                 handle_inbound(session, message, rasa, hours)
             except RasaUnavailable:
                 tell_her_to_wait(session, message, sender)
                 raise
             result.handled += 1
-            sent, result.send_retry = send_pending(session, beneficiary_id, sender)
+            found = open_messages(session, beneficiary_id)
+            sent, result.send_retry = send_pending(session, beneficiary_id, sender, found=found)
             result.sent += sent
-            leases.renew(session, beneficiary_id, token)
+            if time.monotonic() - renewed >= RENEW_AFTER_SECONDS:
+                leases.renew(session, beneficiary_id, token)
+                renewed = time.monotonic()
         if not result.send_retry:
             result.others = after_sending(session, beneficiary_id, tracker, quiet)
     finally:
         session.rollback()
         leases.release(session, beneficiary_id, token)
     return result
+
+
+# Her lease is renewed between turns once this much of it has gone (not after every
+# turn: a commit saved per message). A turn then still starts with at least
+# LEASE_SECONDS - RENEW_AFTER_SECONDS of it left, as it did with the renewal each time.
+RENEW_AFTER_SECONDS = 10.0

@@ -12,6 +12,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot.db import utcnow
+from bot.http_sessions import read_environment_once
 from bot.messaging import window
 from bot.messaging.models import SMS, WHATSAPP, Message
 from bot.phones import to_address
@@ -59,10 +60,11 @@ class OutboxSender:
 class TwilioSender:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        http_client = TwilioHttpClient(timeout=SEND_TIMEOUT_SECONDS)
+        if http_client.session is not None:
+            read_environment_once(http_client.session)
         self.client = Client(
-            settings.twilio_account_sid,
-            settings.twilio_auth_token,
-            http_client=TwilioHttpClient(timeout=SEND_TIMEOUT_SECONDS),
+            settings.twilio_account_sid, settings.twilio_auth_token, http_client=http_client
         )
         self.templates = window.parse_templates(settings.whatsapp_templates)
         if settings.twilio_api_base_url:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -191,6 +191,45 @@ def next_pending_inbound(session: Session, beneficiary_id: int) -> Message | Non
     ).first()
 
 
+@dataclass
+class OpenMessages:
+    """Her messages the worker still has to deal with, each list oldest first."""
+
+    inbound: list[Message]  # received, waiting for the bot
+    pending: list[Message]  # replies and the like waiting to be sent
+    submitting: list[Message]  # a worker was calling Twilio with them (see recovery)
+
+
+def open_messages(session: Session, beneficiary_id: int) -> OpenMessages:
+    """What `next_pending_inbound`, `pending_outbound` and the recovery's look-up would
+    find, in one query (the index on beneficiary, direction, status, id serves it)."""
+    found = OpenMessages([], [], [])
+    rows = session.scalars(
+        select(Message)
+        .where(
+            Message.beneficiary_id == beneficiary_id,
+            or_(
+                and_(Message.direction == Message.INBOUND, Message.status == Message.RECEIVED),
+                and_(
+                    Message.direction == Message.OUTBOUND,
+                    Message.status.in_((Message.PENDING, Message.SUBMITTING)),
+                ),
+            ),
+        )
+        .order_by(Message.id)
+        # Sorted by the statuses read now, not by what an older copy in the session says.
+        .execution_options(populate_existing=True)
+    )
+    for message in rows:
+        if message.direction == Message.INBOUND:
+            found.inbound.append(message)
+        elif message.status == Message.PENDING:
+            found.pending.append(message)
+        else:
+            found.submitting.append(message)
+    return found
+
+
 def pending_outbound(session: Session, beneficiary_id: int) -> list[Message]:
     return list(
         session.scalars(
@@ -233,8 +272,9 @@ def latest_conversation(session: Session, beneficiary_id: int) -> Conversation |
 def screen_before(session: Session, inbound: Message) -> dict[str, Any] | None:
     """What a digit answers when the worker's own message (a reminder, a notice) is the
     last one she received before `inbound`; None when the bot's last reply is."""
-    latest = session.scalar(
-        select(Message)
+    # Only its screen is needed, not the whole message.
+    screen = session.scalar(
+        select(Message.screen)
         .where(
             Message.beneficiary_id == inbound.beneficiary_id,
             Message.direction == Message.OUTBOUND,
@@ -245,6 +285,4 @@ def screen_before(session: Session, inbound: Message) -> dict[str, Any] | None:
         .order_by(Message.id.desc())
         .limit(1)
     )
-    if latest is None or not isinstance(latest.screen, dict):
-        return None
-    return latest.screen
+    return screen if isinstance(screen, dict) else None

@@ -11,7 +11,7 @@ from sqlalchemy import and_, or_, select
 
 from bot.beneficiaries.models import Beneficiary
 from bot.celery_app import STORE_TASK
-from bot.db import DATABASE_UNAVAILABLE, session_scope, utcnow
+from bot.db import DATABASE_UNAVAILABLE, connected_session_scope, session_scope, utcnow
 from bot.messaging.leases import LEASE_SECONDS
 from bot.messaging.models import Message
 from bot.messaging.processing import drain
@@ -33,8 +33,9 @@ def backoff(retries: int) -> float:
 def process_beneficiary(self: Task, beneficiary_id: int) -> None:
     """Handle her queued messages; retried until Rasa and Twilio have taken them."""
     runtime = get_runtime()
-    with session_scope(runtime.sessions) as session:
-        try:
+    try:
+        # One connection for the whole task: the turn commits several times per message.
+        with connected_session_scope(runtime.sessions) as session:
             result = drain(
                 session,
                 beneficiary_id,
@@ -44,14 +45,15 @@ def process_beneficiary(self: Task, beneficiary_id: int) -> None:
                 runtime.office_hours,
                 runtime.quiet_hours,
             )
-        except RasaUnavailable as exc:
-            log.warning("bot unavailable, retrying beneficiary %s: %s", beneficiary_id, exc)
-            raise self.retry(countdown=backoff(self.request.retries)) from None
-        except DATABASE_UNAVAILABLE as exc:
-            # Her messages are safe in the database; look again once it is back.
-            log.warning("database unavailable, retrying beneficiary %s: %s", beneficiary_id,
-                        exc.__class__.__name__)  # fmt: skip
-            raise self.retry(countdown=backoff(self.request.retries)) from None
+    except RasaUnavailable as exc:
+        log.warning("bot unavailable, retrying beneficiary %s: %s", beneficiary_id, exc)
+        raise self.retry(countdown=backoff(self.request.retries)) from None
+    except DATABASE_UNAVAILABLE as exc:
+        # Her messages are safe in the database; look again once it is back. (Connecting
+        # is inside the try: the connection is taken as the scope opens.)
+        log.warning("database unavailable, retrying beneficiary %s: %s", beneficiary_id,
+                    exc.__class__.__name__)  # fmt: skip
+        raise self.retry(countdown=backoff(self.request.retries)) from None
     for other in result.others:
         process_beneficiary.delay(other)
     if result.busy:

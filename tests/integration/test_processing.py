@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.beneficiaries import reachability
 from bot.beneficiaries.models import Beneficiary
-from bot.db import utcnow
+from bot.db import make_session_factory, utcnow
 from bot.messaging import leases
 from bot.messaging.models import Conversation, Message
 from bot.messaging.processing import drain
-from bot.messaging.services import InboundMessage, store_inbound
-from bot.rasa_client import RasaUnavailable
+from bot.messaging.services import InboundMessage, add_reply, store_inbound
+from bot.rasa_client import BotReply, RasaUnavailable
 from bot.simulator import new_message_sid
 from tests.support.fakes import FakeRasa, FakeSender
 
@@ -203,3 +205,30 @@ def test_a_woman_waiting_on_a_bot_that_is_down_is_told_once_that_the_answer_come
     assert [body for _, body in sender.sent][1:] == ["echo: bghit nsjel"]
     kinds = [m.kind for m in outbound(session)]
     assert kinds == [Message.HOLDING, Message.REPLY]
+
+
+def test_an_opt_out_recorded_during_her_turn_stops_a_reminder_held_behind_it(
+    session: Session, engine: Engine
+) -> None:
+    """The actions server records her opt-out (the intent, not the keyword) through its
+    own connection while the worker waits on Rasa: the reminder held behind her message
+    is checked against her row as it is then, and cancelled."""
+    message = receive(session, "ma bghitch had les messages")
+    reminder = add_reply(session, message, "Tadkir: formation ghedda", None)
+    reminder.kind = Message.REMINDER
+    reminder.reply_to_id = None
+    session.commit()
+
+    class OptOutDuringTurn(FakeRasa):
+        def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[BotReply]:
+            with make_session_factory(engine)() as actions:
+                her = actions.get(Beneficiary, message.beneficiary_id)
+                assert her is not None
+                reachability.opt_out(actions, her, source="intent")
+            return super().send(sender, text, metadata)
+
+    sender = FakeSender()
+    drain(session, message.beneficiary_id, OptOutDuringTurn(), sender)
+    assert [body for _, body in sender.sent] == ["echo: ma bghitch had les messages"]
+    session.refresh(reminder)
+    assert reminder.status == "canceled"
