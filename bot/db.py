@@ -81,14 +81,8 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session that rolls back on error and always closes; the caller commits."""
-    session = factory()
-    try:
+    with _closing(factory()) as session:
         yield session
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 @contextmanager
@@ -102,12 +96,17 @@ def connected_session_scope(factory: sessionmaker[Session]) -> Iterator[Session]
     meanwhile raises as usual (DATABASE_UNAVAILABLE), and is made again on next use.
     """
     engine: Engine = factory.kw["bind"]
-    with engine.connect() as connection:
-        session = factory(bind=connection)
-        try:
-            yield session
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+    with engine.connect() as connection, _closing(factory(bind=connection)) as session:
+        yield session
+
+
+@contextmanager
+def _closing(session: Session) -> Iterator[Session]:
+    """Roll `session` back on any error and always close it."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
