@@ -12,8 +12,11 @@ from bot.beneficiaries.models import Beneficiary
 def get_or_create_by_phone(session: Session, phone: str) -> Beneficiary:
     """Return her record, creating it on first contact (safe against concurrent webhooks)."""
     found = session.scalar(select(Beneficiary).where(Beneficiary.phone == phone))
-    if found is not None:
-        return found
+    return found if found is not None else create_by_phone(session, phone)
+
+
+def create_by_phone(session: Session, phone: str) -> Beneficiary:
+    """Create her record, or take the one a concurrent webhook has just created."""
     try:
         with session.begin_nested():
             beneficiary = Beneficiary(phone=phone)

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.beneficiaries.models import Beneficiary
 from bot.beneficiaries.reachability import note_delivery
-from bot.beneficiaries.services import get_or_create_by_phone
+from bot.beneficiaries.services import create_by_phone
 from bot.db import utcnow
 from bot.messaging.models import WHATSAPP, Conversation, Message
 from bot.messaging.window import OUTSIDE_WINDOW_ERROR
@@ -39,63 +40,107 @@ class InboundMessage:
     longitude: float | None = None
 
 
-def get_or_create_conversation(
-    session: Session, beneficiary: Beneficiary, channel: str
-) -> Conversation:
-    query = select(Conversation).where(
-        Conversation.beneficiary_id == beneficiary.id, Conversation.channel == channel
-    )
-    found = session.scalar(query)
-    if found is not None:
-        return found
+def find_sender(
+    session: Session, phone: str, channel: str
+) -> tuple[Beneficiary | None, Conversation | None]:
+    """Her record and her conversation on `channel`, read together: one round trip."""
+    row = session.execute(
+        select(Beneficiary, Conversation)
+        .outerjoin(
+            Conversation,
+            and_(Conversation.beneficiary_id == Beneficiary.id, Conversation.channel == channel),
+        )
+        .where(Beneficiary.phone == phone)
+    ).one_or_none()
+    return (None, None) if row is None else (row[0], row[1])
+
+
+def create_conversation(session: Session, beneficiary: Beneficiary, channel: str) -> Conversation:
+    """Open her conversation on `channel`, or take the one a concurrent webhook has just
+    opened."""
     try:
         with session.begin_nested():
             conversation = Conversation(beneficiary=beneficiary, channel=channel)
             session.add(conversation)
         return conversation
     except IntegrityError:
-        return session.scalars(query).one()
+        return session.scalars(
+            select(Conversation).where(
+                Conversation.beneficiary_id == beneficiary.id, Conversation.channel == channel
+            )
+        ).one()
 
 
 def store_inbound(session: Session, inbound: InboundMessage) -> tuple[Message, bool]:
-    """Store an inbound message once; return (message, created). Commits."""
-    existing = find_by_sid(session, inbound.sid)
-    if existing is not None:
-        return existing, False
+    """Store an inbound message once; return (message, created). Commits when created.
+
+    A known woman's message is three statements and one commit (round trips are what the
+    webhook waits on under load): her record and conversation read together, the message
+    inserted unless its SID is stored already, then her conversation's last_inbound_at.
+    """
     channel, phone = split_address(inbound.from_address)
-    beneficiary = get_or_create_by_phone(session, phone)
-    if inbound.profile_name and beneficiary.consent != Beneficiary.CONSENT_REFUSED:
-        beneficiary.profile_name = clean_text(inbound.profile_name, 120)
-    conversation = get_or_create_conversation(session, beneficiary, channel)
+    beneficiary, conversation = find_sender(session, phone, channel)
+    if conversation is None:
+        # Her first message (or first on this channel): rare, so the SID is looked up
+        # before anything is created for a retry. (SQLite's driver commits a savepoint
+        # opened outside a transaction when it is released: no undoing it afterwards.)
+        existing = find_by_sid(session, inbound.sid)
+        if existing is not None:
+            return existing, False
+        beneficiary = beneficiary or create_by_phone(session, phone)
+        conversation = create_conversation(session, beneficiary, channel)
+    message = insert_unless_stored(session, inbound, conversation)
+    if message is None:  # Twilio retried, maybe while the first request was being stored
+        return stored_by_sid(session, inbound.sid), False
+    # Only once the message is known to be new: a retry changes neither.
     conversation.last_inbound_at = utcnow()
-    message = Message(
-        conversation=conversation,
-        beneficiary=beneficiary,
-        direction=Message.INBOUND,
-        channel=channel,
-        body=clean_text(inbound.body),
-        media=inbound.media,
-        latitude=inbound.latitude,
-        longitude=inbound.longitude,
-        twilio_sid=inbound.sid,
-        status=Message.RECEIVED,
-    )
-    try:
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:
-        # Twilio retried while the first request was being stored.
-        session.rollback()
-        found = find_by_sid(session, inbound.sid)
-        if found is None:
-            raise
-        return found, False
+    her = conversation.beneficiary  # in the session already: no query
+    if inbound.profile_name and her.consent != Beneficiary.CONSENT_REFUSED:
+        her.profile_name = clean_text(inbound.profile_name, 120)
     session.commit()
     return message, True
 
 
 def find_by_sid(session: Session, sid: str) -> Message | None:
     return session.scalar(select(Message).where(Message.twilio_sid == sid))
+
+
+def stored_by_sid(session: Session, sid: str) -> Message:
+    """The message an INSERT ran into: it is there (NoResultFound otherwise)."""
+    return session.scalars(select(Message).where(Message.twilio_sid == sid)).one()
+
+
+# INSERT … ON CONFLICT, in each supported database's own dialect.
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_unless_stored(
+    session: Session, inbound: InboundMessage, conversation: Conversation
+) -> Message | None:
+    """Insert her message and return it, or None when its SID is stored already.
+
+    ON CONFLICT on the SID answers both a retry and a retry racing the first request
+    (it waits for that one's transaction): no look-up first, no savepoint.
+    """
+    insert = _INSERTS[session.get_bind().dialect.name]
+    statement = (
+        insert(Message)
+        .values(
+            conversation_id=conversation.id,
+            beneficiary_id=conversation.beneficiary_id,
+            direction=Message.INBOUND,
+            channel=conversation.channel,
+            body=clean_text(inbound.body),
+            media=inbound.media,
+            latitude=inbound.latitude,
+            longitude=inbound.longitude,
+            twilio_sid=inbound.sid,
+            status=Message.RECEIVED,
+        )
+        .on_conflict_do_nothing(index_elements=[Message.twilio_sid])
+        .returning(Message)  # the whole row: a persistent ORM object, defaults included
+    )
+    return session.scalars(statement).one_or_none()
 
 
 @dataclass
