@@ -7,6 +7,7 @@ Twilio's spec), word for word against the catalogs. Runs on PostgreSQL with Redi
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -277,3 +278,39 @@ def provinces_of(region: str) -> list[str]:
 
 
 REGION_CODES = [r.code for r in gazetteer.regions()]
+
+
+@pytest.mark.parametrize("variety", ["ary_Latn", "fr"])
+def test_after_a_day_of_silence_a_new_session_goes_on_with_her_form(
+    woman: Woman, variety: str, tracker_store_url: str
+) -> None:
+    """Sessions end after a day (Rasa then replays only the latest one); the registration
+    she was in goes on: her next answer is taken as the one she was asked for."""
+    v = woman.variety
+    choose_language(woman)
+    consent(woman)
+    give_name(woman, v.name)  # the form now asks her age
+    sender = woman.record().public_id
+    two_days = 2 * 24 * 3600
+    tracker = create_engine(tracker_store_url)
+    with tracker.begin() as connection:
+        # Rasa reads an event's time from its JSON; the column orders them.
+        events = connection.execute(
+            text("SELECT id, timestamp, data FROM events WHERE sender_id = :id"), {"id": sender}
+        ).all()
+        for row in events:
+            data = json.loads(row.data)
+            data["timestamp"] -= two_days
+            connection.execute(
+                text("UPDATE events SET timestamp = :at, data = :data WHERE id = :id"),
+                {"at": row.timestamp - two_days, "data": json.dumps(data), "id": row.id},
+            )
+    assert woman.say(v.age) == texts(v.code, "utter_ask_province")
+    with tracker.connect() as connection:
+        sessions = connection.execute(
+            text("SELECT count(*) FROM events WHERE sender_id = :id AND type_name = :type"),
+            {"id": sender, "type": "session_started"},
+        ).scalar()
+    tracker.dispose()
+    assert sessions == 2  # her first message's, and the one after the silence
+    assert woman.record().age == v.age_value

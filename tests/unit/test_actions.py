@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from rasa_project.actions.actions import ActionChooseOption, ActionNotUnderstood, ActionShowMenu
 from rasa_project.actions.context import menu_on_screen
 from rasa_project.actions.menus import resolve
 from rasa_project.actions.misunderstanding import consecutive_misses
+from rasa_project.actions.session import ActionSessionStart
 
 
 def user(intent: str, text: str = "x", entities: list[dict[str, Any]] | None = None) -> dict:  # type: ignore[type-arg]
@@ -113,3 +114,75 @@ def test_a_reminder_on_her_screen_wins_over_the_last_menu() -> None:
     message["parse_data"]["metadata"] = {"screen": {"menu": "attendance", "enrollment_id": 5}}
     assert menu_on_screen(tracker([message], {"menu": "main"})) == "attendance"
     assert menu_on_screen(tracker([user("greet")], {"menu": "fix"})) == "fix"
+
+
+def start_session(
+    slots: dict,  # type: ignore[type-arg]
+    active_loop: dict | None = None,  # type: ignore[type-arg]
+    domain: dict | None = None,  # type: ignore[type-arg]
+) -> tuple[list, list]:  # type: ignore[type-arg]
+    """action_session_start on the old session's tracker (Rasa sends every slot)."""
+    old = Tracker(
+        sender_id="abc",
+        slots=slots,
+        latest_message={},
+        events=[user("greet"), bot()],
+        paused=False,
+        followup_action=None,
+        active_loop=active_loop or {},
+        latest_action_name="action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionSessionStart().run(dispatcher, old, domain or {})
+    return dispatcher.messages, events
+
+
+def test_a_new_session_goes_on_with_the_registration_form_and_her_answers() -> None:
+    metadata = {"language": "fr", "text": "Fès"}
+    slots = {
+        "menu": None,
+        "first_name": "Amina",
+        "age": 27,
+        "province": None,
+        "requested_slot": "province",
+        "reg_misses": 1,
+        "session_started_metadata": metadata,
+    }
+    loop = {"name": "registration_form", "validate": True, "rejected": False}
+    messages, events = start_session(slots, loop)
+    assert messages == []
+    assert events == [
+        SessionStarted(),
+        SlotSet("first_name", "Amina"),
+        SlotSet("age", 27),
+        SlotSet("requested_slot", "province"),
+        SlotSet("reg_misses", 1),
+        SlotSet("session_started_metadata", metadata),
+        ActiveLoop("registration_form"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def test_a_new_session_without_a_form_activates_none() -> None:
+    _, events = start_session({"menu": "trainings", "requested_slot": None})
+    assert events == [
+        SessionStarted(),
+        SlotSet("menu", "trainings"),
+        ActionExecuted("action_listen"),
+    ]
+    assert not any(e["event"] == "active_loop" for e in events)
+
+
+def test_a_new_session_with_no_slots_only_starts_and_listens() -> None:
+    assert start_session({})[1] == [SessionStarted(), ActionExecuted("action_listen")]
+    assert start_session({"menu": None, "age": None})[1] == [
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def test_a_new_session_carries_nothing_when_the_domain_says_so() -> None:
+    domain = {"session_config": {"carry_over_slots_to_new_session": False}}
+    loop = {"name": "registration_form"}
+    _, events = start_session({"menu": "main", "requested_slot": "age"}, loop, domain)
+    assert events == [SessionStarted(), ActionExecuted("action_listen")]

@@ -57,6 +57,14 @@ def test_rules_use_only_declared_actions() -> None:
                     assert step["action"] in declared, (path.name, step["action"])
 
 
+def test_sessions_end_and_carry_her_slots_over() -> None:
+    """With no expiry Rasa replays every event she ever produced on every turn."""
+    config = yaml.safe_load((RASA / "domain" / "core.yml").read_text())["session_config"]
+    assert config["session_expiration_time"] > 0
+    assert config["carry_over_slots_to_new_session"] is True
+    assert "action_session_start" in domain()["actions"]  # the form goes on too
+
+
 def test_main_menu_digits() -> None:
     assert resolve(MAIN, "3") == "utter_program_info"
     assert resolve(MAIN, "1") == "action_start_registration"
