@@ -109,12 +109,12 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=1, help="Celery worker processes")
-    # Three per core: a child's turn is mostly waiting (Rasa, Twilio), and with 4 the
-    # turns in flight, not the CPU, capped the rate (20/s p95 417 ms; 164 ms with 6).
+    # Three per core: a child's turn is mostly waiting (Rasa, Twilio); with 4 children
+    # the turns in flight capped the rate before the CPU did (README, Benchmarks).
     parser.add_argument("--concurrency", type=int, default=6, help="children per worker")
-    # One per core: a Rasa process waits for its tracker store (PostgreSQL) with its event
-    # loop blocked (Rasa 3.6's SQL tracker store is synchronous), so one alone serialises
-    # those waits: 15/s sustained here with one, 25/s with two.
+    # One per core: a Rasa process runs on one core at a time, and at 20/s Rasa needs
+    # more than one (with one, the 20/s step failed in both runs; with two it held in
+    # three of five: README, Benchmarks).
     parser.add_argument("--rasa-workers", type=int, default=os.cpu_count() or 1,
                         help="Sanic workers in Rasa (default: one per core)")  # fmt: skip
     parser.add_argument("--nice", type=int, default=10, help="niceness of the bot's processes")

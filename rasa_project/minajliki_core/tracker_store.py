@@ -2,9 +2,9 @@
 
 Rasa 3.6's `SQLTrackerStore` is asynchronous in name only: it reads and writes through a
 synchronous SQLAlchemy session inside `async def`, so while PostgreSQL answers, the whole
-Rasa process waits and no other conversation moves. Under load a Rasa process then spends
-most of its time waiting, one conversation after another (bench/load.py). Here the same
-reads and writes run in a thread: the loop serves other conversations meanwhile. Rasa's
+Rasa process waits and no other conversation moves: its database round trips, three or
+four a turn, are served one conversation after another. Here the same reads and writes
+run in a thread: the loop serves other conversations meanwhile. Rasa's
 lock store still lets one turn at a time touch a conversation, and each call opens its own
 session, so nothing is shared between threads but the engine (which is made for it).
 
