@@ -91,7 +91,10 @@ def store_inbound(session: Session, inbound: InboundMessage) -> tuple[Message, b
         conversation = create_conversation(session, beneficiary, channel)
     message = insert_unless_stored(session, inbound, conversation)
     if message is None:  # Twilio retried, maybe while the first request was being stored
-        return stored_by_sid(session, inbound.sid), False
+        stored = find_by_sid(session, inbound.sid)
+        if stored is None:  # ON CONFLICT saw it: only a deletion since could hide it
+            raise LookupError(f"message {inbound.sid} clashed with one no longer stored")
+        return stored, False
     # Only once the message is known to be new: a retry changes neither.
     conversation.last_inbound_at = utcnow()
     her = conversation.beneficiary  # in the session already: no query
@@ -103,11 +106,6 @@ def store_inbound(session: Session, inbound: InboundMessage) -> tuple[Message, b
 
 def find_by_sid(session: Session, sid: str) -> Message | None:
     return session.scalar(select(Message).where(Message.twilio_sid == sid))
-
-
-def stored_by_sid(session: Session, sid: str) -> Message:
-    """The message an INSERT ran into: it is there (NoResultFound otherwise)."""
-    return session.scalars(select(Message).where(Message.twilio_sid == sid)).one()
 
 
 # INSERT … ON CONFLICT, in each supported database's own dialect.
