@@ -32,8 +32,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from bench.metrics import percentile
+from bench.sender import TwilioRetry
 from bench.stack import AUTH_TOKEN, Stack, Tuning
-from bench.traffic import Outcome, Sent, Traffic, TwilioRetry, outcome
+from bench.traffic import Outcome, Sent, Traffic, outcome
 from bot.db import make_engine
 
 FAULTS = ("rasa", "actions", "worker", "redis", "postgres")

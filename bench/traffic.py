@@ -5,9 +5,10 @@ Each woman has a short first conversation in her variety (greeting, language dig
 the bot's answer to the last one reached Twilio. Messages go out open-loop: one every
 1/rate seconds whatever the answers; when no woman is ready to write, a new one starts.
 
-The generator plays Twilio: it signs each webhook with the account's auth token and, when
-the webhook does not answer 2xx, retries as Twilio does for a webhook URL carrying the
-connection overrides `#rc=5&rp=all` (at most 5 retries, all within the 15 s total time).
+The generator plays Twilio: it signs each webhook with the account's auth token, and a
+process of its own (bench/sender.py) posts it when due and, when the webhook does not
+answer 2xx, retries as Twilio does for a webhook URL carrying the connection overrides
+`#rc=5&rp=all` (at most 5 retries, all within the 15 s total time).
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bench.sender import LEAD, Answer, Job, SenderProcess, TwilioRetry
 from bench.twilio_mock import RecordedCall, RecordingProxy
 from bot.i18n import gettext
 from bot.messaging.models import Message
@@ -46,21 +46,6 @@ VARIETIES = tuple(SCRIPTS)
 def holding_texts() -> dict[str, str]:
     """The "we will answer soon" notice as she must read it, per language."""
     return {code: gettext(ANSWER_SOON, code) for code in VARIETIES}
-
-
-@dataclass(frozen=True)
-class TwilioRetry:
-    """Twilio's webhook connection overrides: rc retries on failure, all within tt."""
-
-    rc: int = 5  # retry count (Twilio: 0-5, default 1)
-    tt: float = 15.0  # total time for the request and its retries (Twilio: at most 15 s)
-    connect_timeout: float = 5.0  # ct, Twilio's default
-    read_timeout: float = 15.0  # rt, Twilio's default
-    pause: float = 1.0  # between attempts, growing by this much each time
-
-    @property
-    def fragment(self) -> str:
-        return f"#rc={self.rc}&rp=all"
 
 
 @dataclass
@@ -112,13 +97,11 @@ class Traffic:
         proxy: RecordingProxy,
         retry: TwilioRetry,
         think: tuple[float, float] = (2.0, 4.0),
-        threads: int = 128,
         phone_prefix: str = "+2126",
     ) -> None:
         self.url = webhook_url
         self.auth_token = auth_token
         self.proxy = proxy
-        self.retry = retry
         self.think = think
         self.random = random.Random(42)
         self.women: dict[str, Woman] = {}  # by address
@@ -128,9 +111,8 @@ class Traffic:
         self._holding = set(holding_texts().values())
         self._phone_prefix = phone_prefix
         self._lock = threading.Lock()
-        self._local = threading.local()
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="twilio")
-        self._pending: set[object] = set()
+        self._pending: dict[str, Sent] = {}  # by SID: handed to the sender, not answered
+        self._sender = SenderProcess(webhook_url, retry, self._answered)
 
     # -- the women ---------------------------------------------------------------------
 
@@ -167,17 +149,17 @@ class Traffic:
 
     def run(self, rate: float, duration: float) -> list[Sent]:
         """Send at `rate` messages a second for `duration` seconds; return those sent
-        (their answers may still be coming: `wait_for_answers`)."""
-        started = time.time()
+        (their answers may still be coming: `wait_for_webhooks`)."""
+        started = time.time() + LEAD
         batch: list[Sent] = []
         count = int(rate * duration)
         for index in range(count):
             due = started + index / rate
-            delay = due - time.time()
+            delay = due - LEAD - time.time()  # handed over a moment before it is due
             if delay > 0:
                 time.sleep(delay)
             self._notice_answers(time.time())
-            woman = self._next_woman(time.time())
+            woman = self._next_woman(due)
             text = SCRIPTS[woman.variety][2][woman.turn]
             form = inbound_form(woman.phone, woman.channel, text,
                                 profile_name=SCRIPTS[woman.variety][1])  # fmt: skip
@@ -187,9 +169,11 @@ class Traffic:
             batch.append(sent)
             with self._lock:
                 self.sent.append(sent)
-            future = self._pool.submit(self._deliver, sent, form)
-            self._pending.add(future)
-            future.add_done_callback(self._pending.discard)
+                self._pending[sent.sid] = sent
+            # Signed for the URL without its fragment: a fragment never travels in a
+            # request, so the webhook can only check the signature against the URL.
+            signature = sign(self.auth_token, self.url, form)
+            self._sender.submit(Job(sent.sid, due, form, signature))
         return batch
 
     def idle(self, seconds: float) -> None:
@@ -205,38 +189,14 @@ class Traffic:
             time.sleep(0.05)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._sender.close()
 
-    def _session(self) -> requests.Session:
-        if not hasattr(self._local, "http"):
-            self._local.http = requests.Session()
-        return self._local.http  # type: ignore[no-any-return]
-
-    def _deliver(self, sent: Sent, form: dict[str, str]) -> None:
-        # Signed for the URL without its fragment: a fragment never travels in a request,
-        # so the webhook can only check the signature against the URL it receives.
-        headers = {"X-Twilio-Signature": sign(self.auth_token, self.url, form)}
-        retry = self.retry
-        deadline = sent.scheduled + retry.tt
-        pause = retry.pause
-        http = self._session()
-        while True:
-            sent.attempts += 1
-            try:
-                response = http.post(
-                    self.url, data=form, headers=headers,
-                    timeout=(retry.connect_timeout, retry.read_timeout),
-                )  # fmt: skip
-                sent.status = response.status_code
-            except requests.RequestException:
-                sent.status = None
-            if sent.answer_ms is None and sent.status is not None:
-                # Open-loop: from when it was due, so a late send counts against us.
-                sent.answer_ms = (time.time() - sent.scheduled) * 1000
-            if sent.accepted or sent.attempts > retry.rc or time.time() + pause > deadline:
-                return
-            time.sleep(pause)
-            pause += retry.pause
+    def _answered(self, answer: Answer) -> None:
+        with self._lock:
+            sent = self._pending.pop(answer.sid)
+        sent.status = answer.status
+        sent.answer_ms = answer.answer_ms
+        sent.attempts = answer.attempts
 
 
 # -- what became of them ---------------------------------------------------------------

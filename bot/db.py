@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 # The database cannot be reached (down, restarting, connection lost): worth retrying later,
@@ -43,6 +45,32 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 (SQLAlchemy API)
+
+
+Row = TypeVar("Row", bound=Base)
+
+# INSERT … ON CONFLICT, in each supported database's own dialect.
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_unless_exists(
+    session: Session,
+    model: type[Row],
+    values: dict[str, Any],
+    key: Sequence[InstrumentedAttribute[Any]],
+) -> Row | None:
+    """Insert a row and return it as a persistent ORM object (defaults included), or
+    None when a row with the same unique `key` exists.
+
+    One round trip: ON CONFLICT DO NOTHING answers a row already there and one a
+    concurrent transaction is inserting (it waits for that one's outcome), with no
+    look-up first and no savepoint.
+    """
+    insert = _INSERTS[session.get_bind().dialect.name]
+    statement = (
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=key).returning(model)
+    )
+    return session.scalars(statement).one_or_none()
 
 
 def normalise_url(url: str) -> str:

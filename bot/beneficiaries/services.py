@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.beneficiaries.models import Beneficiary
+from bot.db import insert_unless_exists
 
 
 def get_or_create_by_phone(session: Session, phone: str) -> Beneficiary:
@@ -17,13 +17,8 @@ def get_or_create_by_phone(session: Session, phone: str) -> Beneficiary:
 
 def create_by_phone(session: Session, phone: str) -> Beneficiary:
     """Create her record, or take the one a concurrent webhook has just created."""
-    try:
-        with session.begin_nested():
-            beneficiary = Beneficiary(phone=phone)
-            session.add(beneficiary)
-        return beneficiary
-    except IntegrityError:
-        return session.scalars(select(Beneficiary).where(Beneficiary.phone == phone)).one()
+    created = insert_unless_exists(session, Beneficiary, {"phone": phone}, [Beneficiary.phone])
+    return created or session.scalars(select(Beneficiary).where(Beneficiary.phone == phone)).one()
 
 
 def get_by_public_id(session: Session, public_id: str) -> Beneficiary | None:

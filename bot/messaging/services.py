@@ -6,14 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.beneficiaries.models import Beneficiary
 from bot.beneficiaries.reachability import note_delivery
 from bot.beneficiaries.services import create_by_phone
-from bot.db import utcnow
+from bot.db import insert_unless_exists, utcnow
 from bot.messaging.models import WHATSAPP, Conversation, Message
 from bot.messaging.window import OUTSIDE_WINDOW_ERROR
 from bot.phones import split_address
@@ -58,17 +56,11 @@ def find_sender(
 def create_conversation(session: Session, beneficiary: Beneficiary, channel: str) -> Conversation:
     """Open her conversation on `channel`, or take the one a concurrent webhook has just
     opened."""
-    try:
-        with session.begin_nested():
-            conversation = Conversation(beneficiary=beneficiary, channel=channel)
-            session.add(conversation)
-        return conversation
-    except IntegrityError:
-        return session.scalars(
-            select(Conversation).where(
-                Conversation.beneficiary_id == beneficiary.id, Conversation.channel == channel
-            )
-        ).one()
+    key = {"beneficiary_id": beneficiary.id, "channel": channel}
+    created = insert_unless_exists(
+        session, Conversation, key, [Conversation.beneficiary_id, Conversation.channel]
+    )
+    return created or session.scalars(select(Conversation).filter_by(**key)).one()
 
 
 def store_inbound(session: Session, inbound: InboundMessage) -> tuple[Message, bool]:
@@ -77,20 +69,18 @@ def store_inbound(session: Session, inbound: InboundMessage) -> tuple[Message, b
     A known woman's message is three statements and one commit (round trips are what the
     webhook waits on under load): her record and conversation read together, the message
     inserted unless its SID is stored already, then her conversation's last_inbound_at.
+    Her first message adds one INSERT for her record and one for her conversation.
     """
     channel, phone = split_address(inbound.from_address)
     beneficiary, conversation = find_sender(session, phone, channel)
-    if conversation is None:
-        # Her first message (or first on this channel): rare, so the SID is looked up
-        # before anything is created for a retry. (SQLite's driver commits a savepoint
-        # opened outside a transaction when it is released: no undoing it afterwards.)
-        existing = find_by_sid(session, inbound.sid)
-        if existing is not None:
-            return existing, False
+    if conversation is None:  # her first message, or her first on this channel
         beneficiary = beneficiary or create_by_phone(session, phone)
         conversation = create_conversation(session, beneficiary, channel)
     message = insert_unless_stored(session, inbound, conversation)
     if message is None:  # Twilio retried, maybe while the first request was being stored
+        # A retry changes nothing: undo what this call created (a SID seen before from
+        # another number must not leave a record behind).
+        session.rollback()
         stored = find_by_sid(session, inbound.sid)
         if stored is None:  # ON CONFLICT saw it: only a deletion since could hide it
             raise LookupError(f"message {inbound.sid} clashed with one no longer stored")
@@ -108,37 +98,24 @@ def find_by_sid(session: Session, sid: str) -> Message | None:
     return session.scalar(select(Message).where(Message.twilio_sid == sid))
 
 
-# INSERT … ON CONFLICT, in each supported database's own dialect.
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
 def insert_unless_stored(
     session: Session, inbound: InboundMessage, conversation: Conversation
 ) -> Message | None:
-    """Insert her message and return it, or None when its SID is stored already.
-
-    ON CONFLICT on the SID answers both a retry and a retry racing the first request
-    (it waits for that one's transaction): no look-up first, no savepoint.
-    """
-    insert = _INSERTS[session.get_bind().dialect.name]
-    statement = (
-        insert(Message)
-        .values(
-            conversation_id=conversation.id,
-            beneficiary_id=conversation.beneficiary_id,
-            direction=Message.INBOUND,
-            channel=conversation.channel,
-            body=clean_text(inbound.body),
-            media=inbound.media,
-            latitude=inbound.latitude,
-            longitude=inbound.longitude,
-            twilio_sid=inbound.sid,
-            status=Message.RECEIVED,
-        )
-        .on_conflict_do_nothing(index_elements=[Message.twilio_sid])
-        .returning(Message)  # the whole row: a persistent ORM object, defaults included
-    )
-    return session.scalars(statement).one_or_none()
+    """Insert her message and return it, or None when its SID is stored already (a
+    retry, or a retry racing the first request)."""
+    values = {
+        "conversation_id": conversation.id,
+        "beneficiary_id": conversation.beneficiary_id,
+        "direction": Message.INBOUND,
+        "channel": conversation.channel,
+        "body": clean_text(inbound.body),
+        "media": inbound.media,
+        "latitude": inbound.latitude,
+        "longitude": inbound.longitude,
+        "twilio_sid": inbound.sid,
+        "status": Message.RECEIVED,
+    }
+    return insert_unless_exists(session, Message, values, [Message.twilio_sid])
 
 
 @dataclass

@@ -67,6 +67,18 @@ def test_a_known_woman_s_new_message_is_three_statements_and_one_commit(
     assert sent == ["SELECT", "INSERT", "UPDATE", "UPDATE", "COMMIT"]  # her new profile name
 
 
+@ON_POSTGRES
+def test_her_first_message_adds_an_insert_for_her_and_one_for_her_conversation(
+    engine: Engine, session: Session
+) -> None:
+    with statements(engine) as sent:
+        message, created = store_inbound(session, inbound("salam"))
+    # No look-up of the SID first and no savepoints (was 12 statements): ON CONFLICT
+    # answers a concurrent webhook creating her too.
+    assert sent == ["SELECT", "INSERT", "INSERT", "INSERT", "UPDATE", "UPDATE", "COMMIT"]
+    assert created and message.beneficiary_id is not None
+
+
 def test_the_stored_message_is_a_usable_row(session: Session) -> None:
     sent = inbound("ana hna", channel="sms")
     message, created = store_inbound(session, sent)
