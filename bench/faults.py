@@ -126,7 +126,7 @@ def main() -> None:
         stack = Stack(Path(tmp), tuning, appendonly=args.redis_aof)
         with stack.running():
             assert stack.proxy is not None and stack.postgres is not None
-            print(f"stack up ({tuning.describe()}, Redis appendonly "
+            print(f"stack up ({stack.describe()}, Redis appendonly "
                   f"{'yes' if args.redis_aof else 'no'}, {os.cpu_count()} cores, "
                   f"load average {os.getloadavg()[0]:.2f}); {args.rate:g} messages/s, "
                   f"each part down {args.outage:g} s", flush=True)  # fmt: skip

@@ -119,17 +119,19 @@ def main() -> None:
     parser.add_argument("--rasa-workers", type=int, default=os.cpu_count() or 1,
                         help="Sanic workers in Rasa (default: one per core)")  # fmt: skip
     parser.add_argument("--nice", type=int, default=10, help="niceness of the bot's processes")
+    parser.add_argument("--bot-shares", type=int, default=64,
+                        help="CPU weight of the bot's group (web: 1024; 0: no group)")  # fmt: skip
     parser.add_argument("--think", type=float, nargs=2, default=(2.0, 4.0),
                         help="seconds she takes to write her next message (min max)")  # fmt: skip
     parser.add_argument("--skip", nargs="*", default=[], choices=["webhook", "e2e", "steps"])
     args = parser.parse_args()
     tuning = Tuning(args.web_workers, args.web_threads, args.workers, args.concurrency,
-                    args.rasa_workers, args.nice)  # fmt: skip
+                    args.rasa_workers, args.nice, bot_shares=args.bot_shares)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         started = time.monotonic()
         stack = Stack(Path(tmp), tuning)
         with stack.running():
-            print(f"stack up in {time.monotonic() - started:.0f} s ({tuning.describe()}, "
+            print(f"stack up in {time.monotonic() - started:.0f} s ({stack.describe()}, "
                   f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f})",
                   flush=True)  # fmt: skip
             bench = Bench(stack, tuple(args.think))  # type: ignore[arg-type]

@@ -57,6 +57,15 @@ class Answer:
     answer_ms: float | None  # the first answered attempt, from when it was due
     attempts: int
 
+    @property
+    def accepted(self) -> bool:
+        return accepted(self.status)
+
+
+def accepted(status: int | None) -> bool:
+    """What Twilio takes for a delivered webhook (anything else, it retries)."""
+    return status is not None and 200 <= status < 300
+
 
 class SenderProcess:
     """The child process and the parent's side of it: `submit` jobs, answers come back
@@ -154,7 +163,6 @@ class Poster:
         }
         retry, pause = self.retry, self.retry.pause
         deadline = job.due + retry.tt
-        status: int | None = None
         answer_ms: float | None = None
         attempts = 0
         while True:
@@ -163,8 +171,7 @@ class Poster:
             if answer_ms is None and status is not None:
                 # Open-loop: from when it was due, so a late send counts against us.
                 answer_ms = (time.time() - job.due) * 1000
-            accepted = status is not None and 200 <= status < 300
-            if accepted or attempts > retry.rc or time.time() + pause > deadline:
+            if accepted(status) or attempts > retry.rc or time.time() + pause > deadline:
                 return Answer(job.sid, status, answer_ms, attempts)
             time.sleep(pause)
             pause += retry.pause

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bench.cpu_group import CpuGroup, group_name
 from bench.processes import ManagedProcess, free_port, http_ok
 from bench.twilio_mock import RecordingProxy, prism_executable, prism_server
 from bot import rasa_env
@@ -116,6 +117,10 @@ class Tuning:
     # outside world): on a saturated box the webhook still answers Twilio at once, the
     # replies wait their turn. 0: all equal.
     nice: int = 10
+    # The same processes in a CPU group of this weight (cgroup v1 units; every process
+    # outside weighs 1024), as docker-compose.yml's cpu_shares: bench/cpu_group.py says
+    # why niceness alone is not enough. 0: no group.
+    bot_shares: int = 64
     # Rasa's /nlg calls served by web processes of their own (the bot's work, niced with
     # it), so the webhook never queues behind the rendering of replies: 0 = the same web.
     nlg_web_workers: int = 1
@@ -147,6 +152,16 @@ class Stack:
     proxy: RecordingProxy | None = None
     ports: dict[str, int] = field(default_factory=dict)
     prism_pid: int = 0
+    cpu_group: CpuGroup | None = None
+
+    def describe(self) -> str:
+        if self.cpu_group is not None:
+            where = f"in a CPU group of {self.cpu_group.describe()}"
+        elif self.tuning.bot_shares:
+            where = "in no CPU group (cgroups cannot be written here: niceness alone)"
+        else:
+            where = "in no CPU group"
+        return f"{self.tuning.describe()}, {where}"
 
     def cpu_roots(self) -> dict[str, int]:
         """The root process of each part, for bench/cpu.py (its tree is the part)."""
@@ -177,6 +192,8 @@ class Stack:
             raise SystemExit("the Rasa model is missing or stale: `make train` first")
         self.postgres = PrivatePostgres(self.workdir).create()
         self.redis = PrivateRedis(self.workdir, self.appendonly)
+        if self.tuning.bot_shares:
+            self.cpu_group = CpuGroup.create(group_name(), self.tuning.bot_shares)
         try:
             self.redis.start()
             port = free_port()
@@ -185,6 +202,8 @@ class Stack:
             # taken from the bot's cores. Every request is still checked against the spec.
             with prism_server(prism, port, self.workdir / "prism.log", dynamic=False) as mock:
                 os.setpriority(os.PRIO_PGRP, mock.pid, self.tuning.nice)
+                if self.cpu_group is not None:
+                    self.cpu_group.add(mock.pid)  # Twilio is not on our cores either
                 self.prism_pid = mock.pid
                 self.proxy = RecordingProxy(f"http://127.0.0.1:{port}").start()
                 try:
@@ -197,6 +216,8 @@ class Stack:
         finally:
             self.redis.kill()
             self.postgres.stop("immediate")
+            if self.cpu_group is not None:
+                self.cpu_group.remove()
 
     def _start_app(self) -> None:
         assert self.postgres and self.redis and self.proxy
@@ -258,6 +279,8 @@ class Stack:
     ) -> None:  # fmt: skip
         if name != "web" and self.tuning.nice:
             command = ["nice", "-n", str(self.tuning.nice), *command]
+        if name != "web" and self.cpu_group is not None:
+            command = self.cpu_group.wrap(command)
         process = ManagedProcess(name, command, self.workdir, env or self.env)
         if cwd is not None:
             process.cwd = cwd

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bench.sender import LEAD, Answer, Job, SenderProcess, TwilioRetry
+from bench.sender import LEAD, Answer, Job, SenderProcess, TwilioRetry, accepted
 from bench.twilio_mock import RecordedCall, RecordingProxy
 from bot.i18n import gettext
 from bot.messaging.models import Message
@@ -63,7 +63,7 @@ class Sent:
 
     @property
     def accepted(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
+        return accepted(self.status)
 
 
 @dataclass

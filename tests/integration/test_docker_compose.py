@@ -42,3 +42,11 @@ def test_compose_file_is_valid_and_has_every_process(tmp_path: Path) -> None:
     assert services["worker"]["environment"]["DATABASE_URL"].startswith("postgresql://")
     assert services["rasa"]["environment"]["MINAJLIKI_LOCK_STORE_TYPE"] == "redis"
     assert services["rasa"]["environment"]["MINAJLIKI_TRACKER_STORE_URL"].startswith("postgresql")
+
+
+def test_on_a_shared_machine_the_webhook_outweighs_the_bot_for_the_cpu(tmp_path: Path) -> None:
+    services = compose_config(tmp_path)["services"]
+    for name in ("rasa", "actions", "worker", "beat"):
+        assert services[name]["cpu_shares"] == 64, name
+    for name in ("web", "postgres", "redis"):
+        assert "cpu_shares" not in services[name], name  # Docker's default: 1024
