@@ -99,7 +99,9 @@ def ms(values: list[float], q: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--webhook-rate", type=float, default=50.0)
-    parser.add_argument("--webhook-duration", type=float, default=6.0, help="seconds, twice")
+    # 1,000 answers a phase: a p99 of 300 rested on its 3 slowest, and one stall of the
+    # machine (not of ours) moved it from 20 to 125 ms between two runs of the same code.
+    parser.add_argument("--webhook-duration", type=float, default=20.0, help="seconds, twice")
     parser.add_argument("--rate", type=float, default=20.0, help="messages/s for end to end")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase")
     parser.add_argument("--steps", default="2,4,6,8,10,12,15,20,25",
