@@ -147,10 +147,12 @@ SEED = [
     """,
     "SELECT setval('enrollments_id_seq', :enrollments)",
     """
-    INSERT INTO training_reminders (enrollment_id, offset_minutes, status, created_at)
-    SELECT e.id, o.offset_minutes, CASE WHEN e.id % 9 = 0 THEN 'skipped' ELSE 'queued' END,
-        now()
-    FROM enrollments e, (VALUES (2880), (120)) AS o (offset_minutes)
+    INSERT INTO training_reminders (enrollment_id, offset_minutes, session_starts_at, status,
+        created_at)
+    SELECT e.id, o.offset_minutes, s.starts_at,
+        CASE WHEN e.id % 9 = 0 THEN 'skipped' ELSE 'queued' END, now()
+    FROM enrollments e JOIN training_sessions s ON s.id = e.session_id,
+        (VALUES (2880), (120)) AS o (offset_minutes)
     WHERE e.status = 'enrolled'
     """,
     """

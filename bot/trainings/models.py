@@ -110,10 +110,19 @@ class Enrollment(Base):
 
 
 class Reminder(Base):
-    """One reminder per enrollment and offset: the unique key makes it happen once."""
+    """One reminder per enrollment, offset and start announced: the unique key makes it
+    happen once, and a session moved to another time is reminded of again, at its new
+    time (what she was told before is no longer true)."""
 
     __tablename__ = "training_reminders"
-    __table_args__ = (UniqueConstraint("enrollment_id", "offset_minutes"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "enrollment_id",
+            "offset_minutes",
+            "session_starts_at",
+            name="uq_training_reminders_once",
+        ),
+    )
 
     QUEUED = "queued"  # its message is in the outbox
     SKIPPED = "skipped"
@@ -126,6 +135,7 @@ class Reminder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"))
     offset_minutes: Mapped[int]
+    session_starts_at: Mapped[datetime]  # the session's start when this reminder was decided
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(32))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))

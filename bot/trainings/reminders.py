@@ -1,9 +1,11 @@
 """Reminders before each session: exactly once per enrollment and offset.
 
 The beat runs `queue_due` every minute on every worker it likes. A reminder is a row
-keyed by (enrollment, offset) written in the same transaction as its outbound message:
-a second worker, a retry or a restart hits the unique key and writes nothing. The
-message then leaves through the outbox like any reply (bot.messaging.processing).
+keyed by (enrollment, offset, the session's start) written in the same transaction as
+its outbound message: a second worker, a retry or a restart hits the unique key and
+writes nothing. A session moved to another time has a new start, so its reminders go
+again before the new time, saying it. The message then leaves through the outbox like
+any reply (bot.messaging.processing).
 """
 
 from __future__ import annotations
@@ -76,11 +78,16 @@ def queue_due(
 
 
 def _done(session: Session, enrollment_ids: list[int]) -> set[tuple[int, int]]:
+    """(enrollment, offset) of the reminders written for the session's current start."""
     if not enrollment_ids:
         return set()
     rows = session.execute(
-        select(Reminder.enrollment_id, Reminder.offset_minutes).where(
-            Reminder.enrollment_id.in_(enrollment_ids)
+        select(Reminder.enrollment_id, Reminder.offset_minutes)
+        .join(Enrollment, Reminder.enrollment_id == Enrollment.id)
+        .join(TrainingSession, Enrollment.session_id == TrainingSession.id)
+        .where(
+            Reminder.enrollment_id.in_(enrollment_ids),
+            Reminder.session_starts_at == TrainingSession.starts_at,
         )
     ).all()
     return {(row.enrollment_id, row.offset_minutes) for row in rows}
@@ -100,18 +107,19 @@ def _write(
         enrollment = session.get(Enrollment, enrollment_id)
         if enrollment is None:
             return None
+        training = enrollment.session
         for offset, why in skips:
             session.add(
                 Reminder(
                     enrollment_id=enrollment_id,
                     offset_minutes=minutes(offset),
+                    session_starts_at=training.starts_at,
                     status=Reminder.SKIPPED,
                     reason=why,
                 )
             )
         queued_for: int | None = None
         if send is not None:
-            training = enrollment.session
             message = notify(
                 session,
                 enrollment.beneficiary,
@@ -130,6 +138,7 @@ def _write(
                 Reminder(
                     enrollment_id=enrollment_id,
                     offset_minutes=minutes(send),
+                    session_starts_at=training.starts_at,
                     status=Reminder.QUEUED if message is not None else Reminder.SKIPPED,
                     reason=None if message is not None else Reminder.OPTED_OUT,
                     message_id=message.id if message is not None else None,

@@ -166,6 +166,31 @@ def test_one_reminder_at_each_offset_and_never_twice(session: Session) -> None:
     assert [(r.offset_minutes, r.status) for r in rows] == [(120, "queued"), (2880, "queued")]
 
 
+def test_a_session_moved_after_its_reminder_is_reminded_again_before_its_new_time(
+    session: Session,
+) -> None:
+    start = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)  # Thursday 10:00 in Casablanca
+    her, course, _ = enrolled(session, start, start - timedelta(days=5))
+    assert reminders.queue_due(session, start - timedelta(hours=48), OFFSETS, QUIET) == [her.id]
+
+    moved = start + timedelta(days=1, hours=4)  # Friday 14:00 in Casablanca
+    course.starts_at = moved
+    session.commit()
+    assert reminders.queue_due(session, start - timedelta(hours=47), OFFSETS, QUIET) == []
+    assert reminders.queue_due(session, moved - timedelta(hours=48), OFFSETS, QUIET) == [her.id]
+    assert reminders.queue_due(session, moved - timedelta(hours=47), OFFSETS, QUIET) == []
+    assert reminders.queue_due(session, moved - timedelta(hours=2), OFFSETS, QUIET) == [her.id]
+
+    sent = messages(session, Message.REMINDER)
+    assert len(sent) == 3
+    assert "10:00" in sent[0].body
+    assert all("14:00" in m.body for m in sent[1:])  # what she is told now is the new time
+    rows = session.scalars(select(Reminder).order_by(Reminder.id)).all()
+    assert [(r.offset_minutes, r.session_starts_at) for r in rows] == [
+        (2880, start), (2880, moved), (120, moved),
+    ]  # fmt: skip
+
+
 def test_a_reminder_due_in_quiet_hours_waits_for_the_morning(session: Session) -> None:
     # 08:30 in Casablanca: the 2-hour reminder falls at 06:30, inside quiet hours.
     start = datetime(2026, 12, 10, 7, 30, tzinfo=UTC)

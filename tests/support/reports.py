@@ -161,6 +161,7 @@ def build(session: Session) -> Programme:
         session.flush()
         for offset, reminder_status in zip((2880, 120), reminders, strict=False):
             session.add(Reminder(enrollment_id=enrollment.id, offset_minutes=offset,
+                                 session_starts_at=where.starts_at,
                                  status=reminder_status))  # fmt: skip
 
     queued, skipped = Reminder.QUEUED, Reminder.SKIPPED
