@@ -72,9 +72,10 @@ def _poll_embedded_broker_often() -> None:
 
 
 Enqueue = Callable[[int], None]
-Spool = Callable[[dict[str, Any]], None]
+Spool = Callable[[str, dict[str, Any]], None]  # (task name, its fields)
 PROCESS_TASK = "messaging.process_beneficiary"
-STORE_TASK = "messaging.store_inbound"
+STORE_TASK = "messaging.store_inbound"  # an inbound message, spooled
+STATUS_TASK = "messaging.record_status"  # a status callback, spooled
 MAX_UNSENT = 10_000
 
 
@@ -118,15 +119,16 @@ def remembering(send: Enqueue) -> Enqueue:
 
 
 def celery_spool(settings: Settings) -> Spool:
-    """Hand an inbound message to the worker to be stored later (the database is down).
-    Its Celery app is made at the first outage, not with the web app."""
+    """Hand what Twilio posted (an inbound message, a status callback) to the worker to
+    be stored later: the database is down. Its Celery app is made at the first outage,
+    not with the web app."""
     made: list[Celery] = []
     lock = threading.Lock()
 
-    def spool(fields: dict[str, Any]) -> None:
+    def spool(task: str, fields: dict[str, Any]) -> None:
         with lock:
             if not made:
                 made.append(create_celery(settings))
-        made[0].send_task(STORE_TASK, args=[fields])
+        made[0].send_task(task, args=[fields])
 
     return spool

@@ -17,8 +17,8 @@ from bot.settings import Settings
 def create_app(
     settings: Settings | None = None, enqueue: Enqueue | None = None, spool: Spool | None = None
 ) -> Flask:
-    """Build the web app. `enqueue` hands a beneficiary to the worker, `spool` an inbound
-    message to be stored while the database is down (tests pass fakes)."""
+    """Build the web app. `enqueue` hands a beneficiary to the worker, `spool` what Twilio
+    posted while the database is down, to be stored later (tests pass fakes)."""
     settings = (settings or Settings.from_env()).validate()
     app = Flask(__name__)
     app.config.update(

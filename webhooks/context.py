@@ -30,5 +30,5 @@ def enqueue(beneficiary_id: int) -> None:
     current_app.extensions["minajliki.enqueue"](beneficiary_id)
 
 
-def spool(fields: dict[str, Any]) -> None:
-    current_app.extensions["minajliki.spool"](fields)
+def spool(task: str, fields: dict[str, Any]) -> None:
+    current_app.extensions["minajliki.spool"](task, fields)

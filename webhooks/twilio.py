@@ -8,6 +8,7 @@ from dataclasses import asdict
 from flask import Blueprint, Response, abort, request
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.celery_app import STATUS_TASK, STORE_TASK
 from bot.db import DATABASE_UNAVAILABLE
 from bot.messaging.models import STATUS_LENGTH
 from bot.messaging.services import InboundMessage, record_status, store_inbound
@@ -86,7 +87,7 @@ def inbound_message() -> Response:
 
 def spool_inbound(inbound: InboundMessage) -> Response:
     try:
-        spool(asdict(inbound))
+        spool(STORE_TASK, asdict(inbound))
     except Exception:  # the broker is down too: only Twilio's retries are left
         log.exception("database and broker unreachable; message %s refused", inbound.sid)
         abort(503)
@@ -102,9 +103,24 @@ def message_status() -> tuple[str, int]:
     if not sid or not status:
         abort(400, "MessageSid and MessageStatus are required")
     code = request.form.get("ErrorCode")
-    error_code = int(code) if code and code.isdigit() else None
-    status = status.lower()[:STATUS_LENGTH]
-    result = record_status(db(), sid, status, error_code, request.form.get("ErrorMessage"))
+    fields = {
+        "sid": sid,
+        "status": status.lower()[:STATUS_LENGTH],
+        "error_code": int(code) if code and code.isdigit() else None,
+        "error_message": request.form.get("ErrorMessage"),
+    }
+    try:
+        result = record_status(db(), **fields)
+    except DATABASE_UNAVAILABLE:
+        # Twilio does not send a status again: kept by the broker, applied once the
+        # database is back (a failure there is what sends her message another way).
+        try:
+            spool(STATUS_TASK, fields)
+        except Exception:  # the broker is down too
+            log.exception("database and broker unreachable; status of %s refused", sid)
+            abort(503)
+        log.warning("database unreachable; status %s of %s handed to the worker", status, sid)
+        return "", 204
     if not result.known:
         log.info("status %s for unknown message %s", status, sid)
     if result.resend_for is not None:

@@ -10,12 +10,12 @@ from celery import Task, shared_task
 from sqlalchemy import and_, or_, select
 
 from bot.beneficiaries.models import Beneficiary
-from bot.celery_app import STORE_TASK
+from bot.celery_app import STATUS_TASK, STORE_TASK
 from bot.db import DATABASE_UNAVAILABLE, connected_session_scope, session_scope, utcnow
 from bot.messaging.leases import LEASE_SECONDS
 from bot.messaging.models import Message
 from bot.messaging.processing import drain
-from bot.messaging.services import InboundMessage, store_inbound
+from bot.messaging.services import InboundMessage, record_status, store_inbound
 from bot.rasa_client import RasaUnavailable
 from bot.runtime import get_runtime
 
@@ -77,6 +77,21 @@ def store_spooled_inbound(self: Task, fields: dict[str, Any]) -> None:
         raise self.retry(countdown=backoff(self.request.retries)) from None
     if created:
         process_beneficiary.delay(beneficiary_id)
+
+
+@shared_task(name=STATUS_TASK, bind=True, max_retries=None)
+def record_spooled_status(self: Task, fields: dict[str, Any]) -> None:
+    """A status callback the webhook took while the database was down: applied once it
+    is back (a status never moves a message backwards, so a late one changes nothing
+    newer). Retried until the database is back."""
+    runtime = get_runtime()
+    try:
+        with session_scope(runtime.sessions) as session:
+            result = record_status(session, **fields)
+    except DATABASE_UNAVAILABLE:
+        raise self.retry(countdown=backoff(self.request.retries)) from None
+    if result.resend_for is not None:
+        process_beneficiary.delay(result.resend_for)
 
 
 @shared_task(name="messaging.sweep")

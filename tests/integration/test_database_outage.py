@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.beneficiaries.models import Beneficiary
 from bot.beneficiaries.services import get_or_create_by_phone
+from bot.celery_app import STATUS_TASK, STORE_TASK
 from bot.db import DATABASE_UNAVAILABLE, make_engine, make_session_factory
 from bot.messaging import leases, tasks
 from bot.messaging.models import Message
@@ -35,12 +36,12 @@ def unreachable_database() -> str:
 @dataclass
 class RecordingSpool:
     down: bool = False
-    calls: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
-    def __call__(self, fields: dict[str, Any]) -> None:
+    def __call__(self, task: str, fields: dict[str, Any]) -> None:
         if self.down:
             raise ConnectionError("the broker is down too (fake)")
-        self.calls.append(fields)
+        self.calls.append((task, fields))
 
 
 def post(client, form: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -68,7 +69,8 @@ def test_the_webhook_hands_her_message_to_the_worker_while_the_database_is_down(
 
     assert response.status_code == 200  # Twilio will not send it again: it is ours now
     assert response.mimetype == "text/xml"
-    [fields] = spool.calls
+    [(task, fields)] = spool.calls
+    assert task == STORE_TASK
     assert fields["sid"] == form["MessageSid"]
     assert (fields["from_address"], fields["body"]) == ("whatsapp:+212600000001", "bghit nsjel")
     assert fields["profile_name"] == "Sara"
@@ -88,6 +90,36 @@ def test_a_bad_number_is_refused_before_the_database_is_asked() -> None:
     form["From"] = "not a number"
     assert post(client, form).status_code == 400
     assert spool.calls == []  # nothing the worker could never store
+
+
+STATUS_URL = "http://localhost/webhooks/twilio/status"
+
+
+def post_status(client, form: dict[str, str]):  # type: ignore[no-untyped-def]
+    signature = sign(AUTH_TOKEN, STATUS_URL, form)
+    return client.post("/webhooks/twilio/status", data=form,
+                       headers={"X-Twilio-Signature": signature})  # fmt: skip
+
+
+FAILED_OUTSIDE_WINDOW = {"MessageSid": "SM" + "7" * 32, "MessageStatus": "undelivered",
+                         "ErrorCode": "63016", "ErrorMessage": "Outside the window"}  # fmt: skip
+
+
+def test_a_status_callback_is_handed_to_the_worker_while_the_database_is_down() -> None:
+    spool = RecordingSpool()
+    client = app_without_database(spool, RecordingEnqueue())
+
+    response = post_status(client, FAILED_OUTSIDE_WINDOW)
+
+    assert response.status_code == 204  # Twilio never sends a status again: it is ours now
+    assert spool.calls == [(STATUS_TASK, {"sid": "SM" + "7" * 32, "status": "undelivered",
+                                          "error_code": 63016,
+                                          "error_message": "Outside the window"})]  # fmt: skip
+
+
+def test_a_status_callback_with_the_broker_down_too_is_refused() -> None:
+    client = app_without_database(RecordingSpool(down=True), RecordingEnqueue())
+    assert post_status(client, FAILED_OUTSIDE_WINDOW).status_code == 503
 
 
 @pytest.fixture
@@ -158,3 +190,43 @@ def test_a_lease_the_outage_kept_is_given_back_when_the_database_returns(
         select(func.count()).select_from(Beneficiary).where(Beneficiary.lease_token.is_not(None))
     )
     assert holders == 2
+
+
+def test_a_spooled_status_is_applied_once_the_database_is_back(
+    settings: Settings, session: Session, handed_over: list[int]
+) -> None:
+    from bot.messaging.models import WHATSAPP, Conversation
+
+    her = get_or_create_by_phone(session, "+212600000003")
+    sent = Message(conversation=Conversation(beneficiary=her, channel=WHATSAPP),
+                   beneficiary=her, direction=Message.OUTBOUND, channel=WHATSAPP,
+                   body="Marhba", status="sent", twilio_sid="SM" + "7" * 32)  # fmt: skip
+    session.add(sent)
+    session.commit()
+    fields = {"sid": "SM" + "7" * 32, "status": "undelivered", "error_code": 63016,
+              "error_message": "Outside the window"}  # fmt: skip
+    runtime = Runtime(settings)
+    set_runtime(runtime)
+    try:
+        tasks.record_spooled_status(fields)
+        tasks.record_spooled_status(fields)  # the broker may deliver it twice
+    finally:
+        set_runtime(None)
+        runtime.engine.dispose()
+    session.expire_all()
+    assert (sent.status, sent.error_code) == ("undelivered", 63016)
+    again = session.scalars(select(Message).where(Message.fallback_of_id == sent.id)).all()
+    assert len(again) == 1  # her message goes another way, once
+    assert handed_over == [her.id]
+
+
+def test_a_spooled_status_waits_for_the_database() -> None:
+    runtime = Runtime(Settings.from_env({}, database_url=unreachable_database()))
+    set_runtime(runtime)
+    try:
+        with pytest.raises(Retry):
+            tasks.record_spooled_status({"sid": "SM" + "8" * 32, "status": "delivered",
+                                         "error_code": None, "error_message": None})  # fmt: skip
+    finally:
+        set_runtime(None)
+        runtime.engine.dispose()
