@@ -302,6 +302,10 @@ RESPONSES: dict[str, tuple[str, ...]] = {
         N_("Good news: a seat is free for you! You are enrolled in «{title}», {when}, {place}."),
         ATTENDANCE_QUESTION,
     ),
+    "utter_training_session_changed": (
+        N_("Change: your training «{title}» is now {when}, {place}."),
+        ATTENDANCE_QUESTION,
+    ),
     "utter_attendance_confirmed": (N_("Thank you! See you there."),),
     "utter_training_missed": (
         N_("We missed you at «{title}». We hope all is well. To see the next trainings, reply 2."),

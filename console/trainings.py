@@ -8,7 +8,7 @@ values live in bot.trainings.csv_io: the form and the CSV import share them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -55,6 +55,10 @@ def _now() -> datetime:
 
 def _quiet() -> QuietHours:
     return QuietHours.parse(runtime().settings.quiet_hours)
+
+
+def _offsets() -> tuple[timedelta, ...]:
+    return runtime().reminder_offsets
 
 
 def _is_manager(staff: StaffUser) -> bool:
@@ -133,10 +137,20 @@ def _form_data(training: TrainingSession) -> dict[str, str]:
     return row
 
 
-def _hand_to_worker(promoted: list[Enrollment]) -> None:
-    """After the commit: the women who got a seat are told by the worker."""
-    for beneficiary_id in dict.fromkeys(e.beneficiary_id for e in promoted):
+def _hand_to_worker(enrollments: list[Enrollment]) -> None:
+    """After the commit: the women with news (a seat, a new time) are told by the worker."""
+    for beneficiary_id in dict.fromkeys(e.beneficiary_id for e in enrollments):
         enqueue(beneficiary_id)
+
+
+def _told_flash(told: list[Enrollment]) -> None:
+    if told:
+        count = len(told)
+        flash(
+            f"{count} femme{'s' if count > 1 else ''} inscrite{'s' if count > 1 else ''} "
+            f"{'sont prévenues' if count > 1 else 'est prévenue'} du nouvel horaire ou lieu.",
+            "info",
+        )
 
 
 def _promoted_flash(promoted: list[Enrollment]) -> None:
@@ -186,7 +200,7 @@ def training_edit(training_id: int) -> str | Response:
         fields = _checked(form, training)
         if valid and fields is not None:
             staff = current_staff()
-            saved = csv_io.save_session(db(), fields, _now(), _quiet(), training)
+            saved = csv_io.save_session(db(), fields, _now(), _quiet(), training, _offsets())
             if not saved.changes:
                 flash("Aucun changement.", "info")
                 return redirect(url_for("console.trainings"))
@@ -194,10 +208,13 @@ def training_edit(training_id: int) -> str | Response:
             details: dict[str, Any] = {"code": fields.code, "changes": changes}
             if saved.promoted:
                 details["promoted"] = [e.id for e in saved.promoted]
+            if saved.told:
+                details["told"] = [e.id for e in saved.told]
             audit(db(), staff, "training.update", TARGET, training.id, details, ip=client_ip())
             db().commit()
-            _hand_to_worker(saved.promoted)
+            _hand_to_worker(saved.to_hand_over)
             flash("Session modifiée.", "success")
+            _told_flash(saved.told)
             _promoted_flash(saved.promoted)
             taken = services.seats_taken(db(), saved.training)
             if taken > saved.training.capacity:
@@ -319,22 +336,28 @@ def training_attendance(training_id: int, enrollment_id: int) -> Response:
 def training_import() -> str:
     return import_page(
         "console/trainings_import.html",
-        lambda data: csv_io.import_sessions(db(), data, _now(), _quiet()),
+        lambda data: csv_io.import_sessions(db(), data, _now(), _quiet(), _offsets()),
         "training.import",
         TARGET,
-        more_details=_promoted_details,
+        more_details=_import_details,
         after_commit=_after_import,
         columns=csv_io.COLUMNS,
         active="trainings",
     )
 
 
-def _promoted_details(report: csv_io.ImportReport) -> dict[str, Any]:
-    return {"promoted": [e.id for e in report.promoted]} if report.promoted else {}
+def _import_details(report: csv_io.ImportReport) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    if report.promoted:
+        details["promoted"] = [e.id for e in report.promoted]
+    if report.told:
+        details["told"] = [e.id for e in report.told]
+    return details
 
 
 def _after_import(report: csv_io.ImportReport) -> None:
-    _hand_to_worker(report.promoted)
+    _hand_to_worker(report.to_hand_over)
+    _told_flash(report.told)
     _promoted_flash(report.promoted)
 
 

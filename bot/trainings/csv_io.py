@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from bot.csv_files import RowError as RowError  # re-exported: the report's erro
 from bot.messaging.quiet_hours import QuietHours
 from bot.trainings import services
 from bot.trainings.models import ALL, TRACKS, Enrollment, TrainingSession
+from bot.trainings.offsets import parse_offsets
 
 MOROCCO = ZoneInfo("Africa/Casablanca")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -78,15 +79,22 @@ LAYOUT = Layout(COLUMNS, REQUIRED_COLUMNS, "sessions", MAX_ROWS)
 
 @dataclass
 class ImportReport(csv_files.ImportReport):
-    """bot.csv_files' report, with the women a raised capacity gave a seat."""
+    """bot.csv_files' report, with the women a raised capacity gave a seat and those
+    told of a new time or place."""
 
-    # Women moved from a waiting list to a seat by a raised capacity: the caller commits,
-    # then hands each of them to the worker so her message leaves.
+    # Women moved from a waiting list to a seat by a raised capacity, and women told of a
+    # new time or place: the caller commits, then hands each of them to the worker so her
+    # message leaves.
     promoted: list[Enrollment] = field(default_factory=list)
+    told: list[Enrollment] = field(default_factory=list)
 
     @property
     def promoted_beneficiaries(self) -> list[int]:
         return list(dict.fromkeys(e.beneficiary_id for e in self.promoted))
+
+    @property
+    def to_hand_over(self) -> list[Enrollment]:
+        return [*self.told, *self.promoted]
 
 
 # ------------------------------------------------------------------------ one session
@@ -312,10 +320,20 @@ class Saved:
     # column -> [before, after], in the CSV's words (empty when nothing changed)
     changes: dict[str, list[str]]
     promoted: list[Enrollment]
+    told: list[Enrollment] = field(default_factory=list)  # of a new time or place
+
+    @property
+    def to_hand_over(self) -> list[Enrollment]:
+        """The women with a message to send once the caller has committed."""
+        return [*self.told, *self.promoted]
 
 
 def find_by_code(session: Session, code: str) -> TrainingSession | None:
     return session.scalar(select(TrainingSession).where(TrainingSession.code == code))
+
+
+# What she was told of a session: a change to any of these is told to the women enrolled.
+TOLD_COLUMNS = ("starts_at", "place", "online_url")
 
 
 def save_session(
@@ -324,10 +342,13 @@ def save_session(
     now: datetime,
     quiet: QuietHours,
     training: TrainingSession | None = None,
+    offsets: tuple[timedelta, ...] | None = None,
 ) -> Saved:
     """Create a session (training None) or update this one. The caller has checked that
-    no other session holds the code. A raised capacity gives freed seats to the women
-    waiting (services.fill_seats, under the row lock). Flushes; does not commit."""
+    no other session holds the code. A new time or place is told to the women enrolled
+    (services.tell_of_change; `offsets`: the reminders, default 48 h and 2 h), then a
+    raised capacity gives freed seats to the women waiting (services.fill_seats, under
+    the row lock). Flushes; does not commit."""
     if training is None:
         training = TrainingSession()
         _apply(training, fields)
@@ -344,10 +365,14 @@ def save_session(
     old_capacity = locked.capacity
     _apply(locked, fields)
     session.flush()
+    told: list[Enrollment] = []
+    if any(column in changes for column in TOLD_COLUMNS):
+        reminders = offsets if offsets is not None else parse_offsets(None)
+        told = services.tell_of_change(session, locked, now, quiet, reminders)
     promoted: list[Enrollment] = []
-    if fields.capacity > old_capacity:
+    if fields.capacity > old_capacity:  # after: a woman given a seat now is told it all
         promoted = services.fill_seats(session, locked, now, quiet)
-    return Saved(locked, False, changes, promoted)
+    return Saved(locked, False, changes, promoted, told)
 
 
 def _apply(training: TrainingSession, fields: SessionFields) -> None:
@@ -373,18 +398,22 @@ def import_sessions(
     stream_or_text: Source,
     now: datetime,
     quiet: QuietHours | None = None,
+    offsets: tuple[timedelta, ...] | None = None,
 ) -> ImportReport:
     """Create or update the sessions of a CSV file; report the rows that were not read.
 
-    `quiet`: the quiet hours of messages to women promoted from a waiting list (default
-    21:00-08:00). Does not commit.
+    `quiet`: the quiet hours of messages to women told of a change or promoted from a
+    waiting list (default 21:00-08:00); `offsets`: the reminders (default 48 h, 2 h).
+    Does not commit.
     """
     quiet_hours = quiet if quiet is not None else QuietHours.parse(None)
     report = ImportReport()
 
     def save(fields: SessionFields) -> Outcome:
-        saved = save_session(session, fields, now, quiet_hours, find_by_code(session, fields.code))
+        training = find_by_code(session, fields.code)
+        saved = save_session(session, fields, now, quiet_hours, training, offsets)
         report.promoted.extend(saved.promoted)
+        report.told.extend(saved.told)
         return csv_files.outcome(saved.created, bool(saved.changes))
 
     csv_files.import_rows(stream_or_text, LAYOUT, report, parse_row, save)

@@ -131,6 +131,7 @@ class Reminder(Base):
     OPTED_OUT = "opted_out"
     SUPERSEDED = "superseded"  # a nearer reminder was due too (after quiet hours, an outage)
     ENROLLED_LATE = "enrolled_late"  # she enrolled after its time: her confirmation says it
+    TOLD_OF_CHANGE = "told_of_change"  # the session moved: that notice gave the new time
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"))

@@ -8,7 +8,7 @@ session's row, so two women never take the last seat together.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -17,7 +17,8 @@ from bot.beneficiaries.models import Beneficiary
 from bot.messaging.models import Message
 from bot.messaging.outreach import notify
 from bot.messaging.quiet_hours import QuietHours
-from bot.trainings.models import ALL, BUSINESS, JOB, Enrollment, TrainingSession
+from bot.trainings.models import ALL, BUSINESS, JOB, Enrollment, Reminder, TrainingSession
+from bot.trainings.offsets import minutes
 
 LISTED = 5  # sessions offered at once: a longer list is hard to read on a phone
 
@@ -256,6 +257,60 @@ def cancel_session(
             expires_at=training.starts_at,
         ):
             told.append(enrollment)
+    session.flush()
+    return told
+
+
+def tell_of_change(
+    session: Session,
+    training: TrainingSession,
+    now: datetime,
+    quiet: QuietHours,
+    offsets: tuple[timedelta, ...],
+) -> list[Enrollment]:
+    """Staff changed a session's time or place: each woman holding a seat is told the
+    new one, asked again whether she will come. A reminder already due at the new time
+    would only repeat it: it is written as skipped. Returns the enrollments whose woman
+    has a message to send. Flushes."""
+    if training.canceled_at is not None or training.starts_at <= now:
+        return []
+    seats = session.scalars(
+        select(Enrollment).where(
+            Enrollment.session_id == training.id, Enrollment.status == Enrollment.ENROLLED
+        )
+    ).all()
+    due = {minutes(o) for o in offsets if training.starts_at - o <= now}
+    rows = session.execute(
+        select(Reminder.enrollment_id, Reminder.offset_minutes).where(
+            Reminder.enrollment_id.in_([e.id for e in seats]),
+            Reminder.session_starts_at == training.starts_at,
+        )
+    )  # moved back to a time she was reminded of already
+    written = {(row.enrollment_id, row.offset_minutes) for row in rows}
+    told: list[Enrollment] = []
+    for enrollment in seats:
+        if notify(
+            session,
+            enrollment.beneficiary,
+            "utter_training_session_changed",
+            kind=Message.TRAINING_NOTICE,
+            now=now,
+            quiet=quiet,
+            values=session_values(training, enrollment.beneficiary.reply_language),
+            screen=attendance_screen(enrollment),
+            expires_at=training.starts_at,
+        ):
+            told.append(enrollment)
+        for offset in sorted(due - {m for e, m in written if e == enrollment.id}):
+            session.add(
+                Reminder(
+                    enrollment_id=enrollment.id,
+                    offset_minutes=offset,
+                    session_starts_at=training.starts_at,
+                    status=Reminder.SKIPPED,
+                    reason=Reminder.TOLD_OF_CHANGE,
+                )
+            )
     session.flush()
     return told
 

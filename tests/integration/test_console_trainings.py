@@ -205,6 +205,34 @@ def test_staff_edit_a_session_and_a_raised_capacity_seats_the_next_woman(
     assert audit_actions(session).count("training.update") == 1
 
 
+def test_staff_moving_a_session_tells_the_women_with_a_seat(
+    client, session: Session, enqueued: RecordingEnqueue
+) -> None:
+    signed_in(client, session, "staff")
+    now = utcnow()
+    course = training(session, now + timedelta(days=4), code="T-MOVE")
+    woman = registered_woman(session, now, language="ary")
+    services.enroll(session, course.id, woman, now)
+    session.commit()
+
+    data = {**csv_io.session_row(course), "csrf_token": token(client)}
+    moved = course.starts_at + timedelta(days=1)
+    data.update(
+        starts_at=moved.astimezone(MOROCCO).strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(moved + timedelta(hours=2)).astimezone(MOROCCO).strftime("%Y-%m-%dT%H:%M"),
+    )
+    response = client.post(f"/console/trainings/{course.id}", data=data, follow_redirects=True)
+
+    assert "1 femme inscrite est prévenue du nouvel horaire ou lieu." in text(response)
+    [notice] = session.scalars(select(Message).where(Message.kind == Message.TRAINING_NOTICE))
+    assert notice.beneficiary_id == woman.id and notice.body.startswith("كاين تبديل")
+    assert enqueued.calls == [woman.id]  # the worker sends it
+    entry = last_audit(session)
+    assert entry.action == "training.update" and entry.details["told"] == [
+        session.scalars(select(Enrollment.id)).one()
+    ]
+
+
 def test_cancelling_a_session_tells_the_women_in_it(client, session: Session, enqueued) -> None:  # type: ignore[no-untyped-def]
     signed_in(client, session, "admin")
     now = utcnow()

@@ -346,3 +346,134 @@ def test_a_row_with_too_many_values_is_refused(session: Session) -> None:
     trailing = to_csv(good()).splitlines()[1] + ",,"  # empty cells Excel leaves: fine
     report = csv_io.import_sessions(session, HEADER + "\n" + trailing + "\n", NOW, NEVER_QUIET)
     assert (report.created, report.errors) == (1, [])
+
+
+def notices(session: Session) -> list[Message]:
+    return list(
+        session.scalars(
+            select(Message).where(Message.kind == Message.TRAINING_NOTICE).order_by(Message.id)
+        )
+    )
+
+
+def test_a_new_time_is_told_to_each_woman_with_a_seat_in_her_language(
+    session: Session,
+) -> None:
+    csv_io.import_sessions(session, to_csv(good(capacity="2")), NOW, NEVER_QUIET)
+    session.commit()
+    (course,) = sessions(session)
+    fr, darija, waiting = (
+        registered_woman(session, NOW, language=language) for language in ("fr", "ary_Latn", "fr")
+    )
+    for minutes, woman in enumerate((fr, darija, waiting)):
+        services.enroll(session, course.id, woman, NOW + timedelta(minutes=minutes))
+    session.commit()
+    before = len(notices(session))
+
+    moved = good(capacity="2", starts_at="2027-01-20 15:00", ends_at="2027-01-20 17:00")
+    report = csv_io.import_sessions(session, to_csv(moved), NOW, NEVER_QUIET)
+    session.commit()
+
+    assert [e.beneficiary_id for e in report.told] == [fr.id, darija.id]  # not the waiting
+    assert [e.beneficiary_id for e in report.to_hand_over] == [fr.id, darija.id]
+    told = notices(session)[before:]
+    assert [m.beneficiary_id for m in told] == [fr.id, darija.id]
+    assert told[0].body.startswith("Changement : votre formation «Rédiger son CV»")
+    assert told[1].body.startswith("Kayn tbdil: lformation dyalek")
+    assert all("15:00" in m.body and "Agence ANAPEC, Fès" in m.body for m in told)
+    assert all(m.screen is not None and m.screen["menu"] == "attendance" for m in told)
+
+
+def test_a_new_place_is_told_but_a_new_title_or_capacity_is_not(session: Session) -> None:
+    csv_io.import_sessions(session, to_csv(good()), NOW, NEVER_QUIET)
+    session.commit()
+    (course,) = sessions(session)
+    her = registered_woman(session, NOW)
+    services.enroll(session, course.id, her, NOW)
+    session.commit()
+    before = len(notices(session))
+
+    quiet_change = good(title_fr="Un CV qui se lit", capacity="30")
+    report = csv_io.import_sessions(session, to_csv(quiet_change), NOW, NEVER_QUIET)
+    session.commit()
+    assert report.told == [] and len(notices(session)) == before
+
+    new_place = good(title_fr="Un CV qui se lit", capacity="30", place="Maison des jeunes")
+    report = csv_io.import_sessions(session, to_csv(new_place), NOW, NEVER_QUIET)
+    session.commit()
+    assert [e.beneficiary_id for e in report.told] == [her.id]
+    assert "Maison des jeunes" in notices(session)[-1].body
+
+
+def test_a_session_moved_into_its_reminders_time_is_not_reminded_on_top_of_the_notice(
+    session: Session,
+) -> None:
+    from bot.trainings import reminders
+    from bot.trainings.models import Reminder
+    from bot.trainings.offsets import parse_offsets
+
+    csv_io.import_sessions(session, to_csv(good()), NOW, NEVER_QUIET)
+    session.commit()
+    (course,) = sessions(session)
+    her = registered_woman(session, NOW)
+    services.enroll(session, course.id, her, NOW)
+    session.commit()
+
+    # Tomorrow 09:30 in Casablanca: 23.5 h away, inside the 48-hour reminder's time.
+    soon = good(starts_at="2026-12-02 09:30", ends_at="2026-12-02 12:30")
+    offsets = parse_offsets("48h, 2h")
+    report = csv_io.import_sessions(session, to_csv(soon), NOW, NEVER_QUIET, offsets)
+    session.commit()
+    assert [e.beneficiary_id for e in report.told] == [her.id]
+
+    assert reminders.queue_due(session, NOW + timedelta(minutes=1), offsets, NEVER_QUIET) == []
+    rows = session.scalars(select(Reminder)).all()
+    assert [(r.offset_minutes, r.status, r.reason) for r in rows] == [
+        (2880, Reminder.SKIPPED, Reminder.TOLD_OF_CHANGE)
+    ]
+    two_hours_before = datetime(2026, 12, 2, 6, 30, tzinfo=UTC)  # 07:30 in Casablanca
+    assert reminders.queue_due(session, two_hours_before, offsets, NEVER_QUIET) == [her.id]
+
+
+def test_a_session_already_begun_or_cancelled_tells_no_one(session: Session) -> None:
+    csv_io.import_sessions(session, to_csv(good()), NOW, NEVER_QUIET)
+    session.commit()
+    (course,) = sessions(session)
+    her = registered_woman(session, NOW)
+    services.enroll(session, course.id, her, NOW)
+    session.commit()
+
+    later = NOW.replace(year=2027, month=1, day=19, hour=12)  # after it began
+    moved = good(starts_at="2027-01-19 10:00")
+    report = csv_io.import_sessions(session, to_csv(moved), later, NEVER_QUIET)
+    assert report.told == []
+
+
+def test_moved_away_and_back_she_is_told_each_time_and_reminded_once(session: Session) -> None:
+    from bot.trainings import reminders
+    from bot.trainings.models import Reminder
+    from bot.trainings.offsets import parse_offsets
+
+    offsets = parse_offsets("48h, 2h")
+    tomorrow = good(starts_at="2026-12-02 09:30", ends_at="2026-12-02 12:30")
+    csv_io.import_sessions(session, to_csv(tomorrow), NOW, NEVER_QUIET, offsets)
+    session.commit()
+    (course,) = sessions(session)
+    her = registered_woman(session, NOW - timedelta(days=3))
+    services.enroll(session, course.id, her, NOW - timedelta(days=3))
+    session.commit()
+    assert reminders.queue_due(session, NOW, offsets, NEVER_QUIET) == [her.id]
+
+    later = good(starts_at="2026-12-05 09:30", ends_at="2026-12-05 12:30")
+    for version in (later, tomorrow):  # the new time, then back to the first
+        report = csv_io.import_sessions(session, to_csv(version), NOW, NEVER_QUIET, offsets)
+        session.commit()
+        assert [e.beneficiary_id for e in report.told] == [her.id]
+
+    assert reminders.queue_due(session, NOW + timedelta(minutes=1), offsets, NEVER_QUIET) == []
+    rows = session.scalars(select(Reminder)).all()
+    assert [(r.offset_minutes, r.status) for r in rows] == [(2880, Reminder.QUEUED)]
+    kinds = session.scalars(
+        select(Message.kind).where(Message.beneficiary_id == her.id).order_by(Message.id)
+    ).all()
+    assert kinds[-3:] == [Message.REMINDER, Message.TRAINING_NOTICE, Message.TRAINING_NOTICE]
