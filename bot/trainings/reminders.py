@@ -18,11 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.messaging.models import Message
-from bot.messaging.outreach import notify
 from bot.messaging.quiet_hours import QuietHours
 from bot.trainings.models import Enrollment, Reminder, TrainingSession
 from bot.trainings.offsets import minutes
-from bot.trainings.services import attendance_screen, session_values
+from bot.trainings.services import ask_attendance
 
 log = logging.getLogger(__name__)
 
@@ -120,16 +119,8 @@ def _write(
             )
         queued_for: int | None = None
         if send is not None:
-            message = notify(
-                session,
-                enrollment.beneficiary,
-                "utter_training_reminder",
-                kind=Message.REMINDER,
-                now=now,
-                quiet=quiet,
-                values=session_values(training, enrollment.beneficiary.reply_language),
-                screen=attendance_screen(enrollment),
-                expires_at=training.starts_at,
+            message = ask_attendance(
+                session, enrollment, "utter_training_reminder", now, quiet, kind=Message.REMINDER
             )
             if message is not None:
                 session.flush()

@@ -212,17 +212,7 @@ def fill_seats(
     for enrollment in promoted:
         enrollment.status = Enrollment.ENROLLED
         enrollment.enrolled_at = enrollment.promoted_at = now
-        notify(
-            session,
-            enrollment.beneficiary,
-            "utter_training_seat_freed",
-            kind=Message.TRAINING_NOTICE,
-            now=now,
-            quiet=quiet,
-            values=session_values(training, enrollment.beneficiary.reply_language),
-            screen=attendance_screen(enrollment),
-            expires_at=training.starts_at,
-        )
+        ask_attendance(session, enrollment, "utter_training_seat_freed", now, quiet)
     session.flush()
     return promoted
 
@@ -289,17 +279,7 @@ def tell_of_change(
     written = {(row.enrollment_id, row.offset_minutes) for row in rows}
     told: list[Enrollment] = []
     for enrollment in seats:
-        if notify(
-            session,
-            enrollment.beneficiary,
-            "utter_training_session_changed",
-            kind=Message.TRAINING_NOTICE,
-            now=now,
-            quiet=quiet,
-            values=session_values(training, enrollment.beneficiary.reply_language),
-            screen=attendance_screen(enrollment),
-            expires_at=training.starts_at,
-        ):
+        if ask_attendance(session, enrollment, "utter_training_session_changed", now, quiet):
             told.append(enrollment)
         for offset in sorted(due - {m for e, m in written if e == enrollment.id}):
             session.add(
@@ -357,6 +337,31 @@ def mark_attendance(
 # -- what her messages say about a session ----------------------------------------------
 
 ATTENDANCE_MENU = "attendance"
+
+
+def ask_attendance(
+    session: Session,
+    enrollment: Enrollment,
+    response: str,
+    now: datetime,
+    quiet: QuietHours,
+    kind: str = Message.TRAINING_NOTICE,
+) -> Message | None:
+    """A message about her session that ends with "1. I will be there / 2. I cannot
+    come" (a seat, a new time, a reminder); it expires when the session begins. None when
+    she cannot be written to (bot.messaging.outreach.notify)."""
+    training = enrollment.session
+    return notify(
+        session,
+        enrollment.beneficiary,
+        response,
+        kind=kind,
+        now=now,
+        quiet=quiet,
+        values=session_values(training, enrollment.beneficiary.reply_language),
+        screen=attendance_screen(enrollment),
+        expires_at=training.starts_at,
+    )
 
 
 def attendance_screen(enrollment: Enrollment) -> dict[str, object]:

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.beneficiaries.models import Beneficiary
 from bot.messaging.models import Message
 from bot.messaging.quiet_hours import QuietHours
 from bot.trainings import csv_io, services
@@ -384,13 +385,19 @@ def test_a_new_time_is_told_to_each_woman_with_a_seat_in_her_language(
     assert all(m.screen is not None and m.screen["menu"] == "attendance" for m in told)
 
 
-def test_a_new_place_is_told_but_a_new_title_or_capacity_is_not(session: Session) -> None:
+def one_woman_enrolled(session: Session) -> Beneficiary:
+    """The example session imported, and one woman with a seat in it."""
     csv_io.import_sessions(session, to_csv(good()), NOW, NEVER_QUIET)
     session.commit()
     (course,) = sessions(session)
     her = registered_woman(session, NOW)
     services.enroll(session, course.id, her, NOW)
     session.commit()
+    return her
+
+
+def test_a_new_place_is_told_but_a_new_title_or_capacity_is_not(session: Session) -> None:
+    her = one_woman_enrolled(session)
     before = len(notices(session))
 
     quiet_change = good(title_fr="Un CV qui se lit", capacity="30")
@@ -412,12 +419,7 @@ def test_a_session_moved_into_its_reminders_time_is_not_reminded_on_top_of_the_n
     from bot.trainings.models import Reminder
     from bot.trainings.offsets import parse_offsets
 
-    csv_io.import_sessions(session, to_csv(good()), NOW, NEVER_QUIET)
-    session.commit()
-    (course,) = sessions(session)
-    her = registered_woman(session, NOW)
-    services.enroll(session, course.id, her, NOW)
-    session.commit()
+    her = one_woman_enrolled(session)
 
     # Tomorrow 09:30 in Casablanca: 23.5 h away, inside the 48-hour reminder's time.
     soon = good(starts_at="2026-12-02 09:30", ends_at="2026-12-02 12:30")
@@ -435,13 +437,8 @@ def test_a_session_moved_into_its_reminders_time_is_not_reminded_on_top_of_the_n
     assert reminders.queue_due(session, two_hours_before, offsets, NEVER_QUIET) == [her.id]
 
 
-def test_a_session_already_begun_or_cancelled_tells_no_one(session: Session) -> None:
-    csv_io.import_sessions(session, to_csv(good()), NOW, NEVER_QUIET)
-    session.commit()
-    (course,) = sessions(session)
-    her = registered_woman(session, NOW)
-    services.enroll(session, course.id, her, NOW)
-    session.commit()
+def test_a_session_already_begun_tells_no_one(session: Session) -> None:
+    one_woman_enrolled(session)
 
     later = NOW.replace(year=2027, month=1, day=19, hour=12)  # after it began
     moved = good(starts_at="2027-01-19 10:00")
