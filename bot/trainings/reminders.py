@@ -21,7 +21,7 @@ from bot.messaging.models import Message
 from bot.messaging.quiet_hours import QuietHours
 from bot.trainings.models import Enrollment, Reminder, TrainingSession
 from bot.trainings.offsets import minutes
-from bot.trainings.services import ask_attendance
+from bot.trainings.services import ask_attendance, reminders_written
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def queue_due(
             TrainingSession.starts_at <= now + max(offsets),
         )
     ).all()
-    done = _done(session, [row.id for row in candidates])
+    done = reminders_written(session, [row.id for row in candidates])
     queued: list[int] = []
     for enrollment_id, enrolled_at, starts_at in candidates:
         send, skips = plan(enrolled_at or now, starts_at, now, offsets)
@@ -74,22 +74,6 @@ def queue_due(
         if beneficiary_id is not None:
             queued.append(beneficiary_id)
     return queued
-
-
-def _done(session: Session, enrollment_ids: list[int]) -> set[tuple[int, int]]:
-    """(enrollment, offset) of the reminders written for the session's current start."""
-    if not enrollment_ids:
-        return set()
-    rows = session.execute(
-        select(Reminder.enrollment_id, Reminder.offset_minutes)
-        .join(Enrollment, Reminder.enrollment_id == Enrollment.id)
-        .join(TrainingSession, Enrollment.session_id == TrainingSession.id)
-        .where(
-            Reminder.enrollment_id.in_(enrollment_ids),
-            Reminder.session_starts_at == TrainingSession.starts_at,
-        )
-    ).all()
-    return {(row.enrollment_id, row.offset_minutes) for row in rows}
 
 
 def _write(

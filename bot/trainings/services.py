@@ -269,19 +269,14 @@ def tell_of_change(
             Enrollment.session_id == training.id, Enrollment.status == Enrollment.ENROLLED
         )
     ).all()
-    due = {minutes(o) for o in offsets if training.starts_at - o <= now}
-    rows = session.execute(
-        select(Reminder.enrollment_id, Reminder.offset_minutes).where(
-            Reminder.enrollment_id.in_([e.id for e in seats]),
-            Reminder.session_starts_at == training.starts_at,
-        )
-    )  # moved back to a time she was reminded of already
-    written = {(row.enrollment_id, row.offset_minutes) for row in rows}
+    due = sorted(minutes(o) for o in offsets if training.starts_at - o <= now)
+    # Moved back to a time she was reminded of already: those rows stand.
+    written = reminders_written(session, [e.id for e in seats])
     told: list[Enrollment] = []
     for enrollment in seats:
         if ask_attendance(session, enrollment, "utter_training_session_changed", now, quiet):
             told.append(enrollment)
-        for offset in sorted(due - {m for e, m in written if e == enrollment.id}):
+        for offset in (o for o in due if (enrollment.id, o) not in written):
             session.add(
                 Reminder(
                     enrollment_id=enrollment.id,
@@ -293,6 +288,23 @@ def tell_of_change(
             )
     session.flush()
     return told
+
+
+def reminders_written(session: Session, enrollment_ids: list[int]) -> set[tuple[int, int]]:
+    """(enrollment, offset in minutes) of the reminders written for her session's
+    current start: a reminder of an earlier start does not count."""
+    if not enrollment_ids:
+        return set()
+    rows = session.execute(
+        select(Reminder.enrollment_id, Reminder.offset_minutes)
+        .join(Enrollment, Reminder.enrollment_id == Enrollment.id)
+        .join(TrainingSession, Enrollment.session_id == TrainingSession.id)
+        .where(
+            Reminder.enrollment_id.in_(enrollment_ids),
+            Reminder.session_starts_at == TrainingSession.starts_at,
+        )
+    ).all()
+    return {(row.enrollment_id, row.offset_minutes) for row in rows}
 
 
 def release_places(
